@@ -1,0 +1,29 @@
+"""Domain-free primitives: units, random generators and table validators."""
+
+from bornite.core.random import SeedLike, as_generator, as_seed_sequence
+from bornite.core.units import (
+    GRADE_UNITS,
+    TONNAGE_UNITS,
+    from_mass_fraction,
+    grade_column,
+    parse_grade_column,
+    to_mass_fraction,
+    tonnes,
+)
+from bornite.core.validation import require_columns, require_finite, require_positive
+
+__all__ = [
+    "GRADE_UNITS",
+    "TONNAGE_UNITS",
+    "SeedLike",
+    "as_generator",
+    "as_seed_sequence",
+    "from_mass_fraction",
+    "grade_column",
+    "parse_grade_column",
+    "require_columns",
+    "require_finite",
+    "require_positive",
+    "to_mass_fraction",
+    "tonnes",
+]

@@ -1,0 +1,69 @@
+"""Every exception and warning that bornite raises.
+
+All errors share one root, :class:`BorniteError`, and each also derives from the builtin
+exception a Python user would expect (``ValueError`` for bad values, ``OSError`` for files),
+so ``except ValueError`` keeps working in code that does not know bornite.
+
+Messages say what was expected, what was received and what to do, naming the file, row,
+hole or tract concerned.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BorniteError",
+    "BorniteWarning",
+    "ConvergenceError",
+    "DataFileError",
+    "ElicitationError",
+    "GradeTonnageError",
+    "MissingDependencyError",
+    "OutputExistsError",
+    "RunConfigError",
+    "UnitError",
+    "ValidationError",
+]
+
+
+class BorniteError(Exception):
+    """Root of every error raised by bornite."""
+
+
+class ValidationError(BorniteError, ValueError):
+    """A value or table does not meet bornite's conventions."""
+
+
+class UnitError(ValidationError):
+    """A quantity has an unknown unit or a value impossible for its unit."""
+
+
+class ElicitationError(ValidationError):
+    """Elicited numbers of undiscovered deposits are malformed (order, sign, weights)."""
+
+
+class GradeTonnageError(ValidationError):
+    """A grade-tonnage table cannot support the requested model (missing or zero grades)."""
+
+
+class RunConfigError(ValidationError):
+    """A TOML run file or specification is incomplete or contradictory."""
+
+
+class ConvergenceError(BorniteError, RuntimeError):
+    """A numerical fit or optimisation did not converge."""
+
+
+class DataFileError(BorniteError, OSError):
+    """A data file is missing, unreadable or not in the expected layout."""
+
+
+class OutputExistsError(BorniteError, FileExistsError):
+    """An output would overwrite existing files and overwriting was not requested."""
+
+
+class MissingDependencyError(BorniteError, ImportError):
+    """An optional dependency needed for this feature is not installed."""
+
+
+class BorniteWarning(UserWarning):
+    """Root of every warning emitted by bornite."""
