@@ -147,7 +147,7 @@ class NegBinomialPmf:
     References
     ----------
     Ellefsen, K.J., 2017, User's guide for MapMark4 -- An R package for the probabilistic
-    calculation of mineral resources: USGS Techniques and Methods 7-C13.
+    calculation of mineral resources: USGS Techniques and Methods 7-C14.
 
     Examples
     --------

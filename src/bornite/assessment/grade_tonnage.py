@@ -220,7 +220,7 @@ class GradeTonnageModel:
 
     References
     ----------
-    Ellefsen, K.J., 2017, User's guide for MapMark4: USGS Techniques and Methods 7-C13.
+    Ellefsen, K.J., 2017, User's guide for MapMark4: USGS Techniques and Methods 7-C14.
     Egozcue, J.J., et al., 2003, Isometric logratio transformations for compositional data
     analysis: Mathematical Geology 35, 279-300.
 
