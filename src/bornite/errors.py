@@ -16,6 +16,7 @@ __all__ = [
     "ConvergenceError",
     "DataFileError",
     "ElicitationError",
+    "ExtrapolationWarning",
     "GradeTonnageError",
     "MissingDependencyError",
     "OutputExistsError",
@@ -67,3 +68,7 @@ class MissingDependencyError(BorniteError, ImportError):
 
 class BorniteWarning(UserWarning):
     """Root of every warning emitted by bornite."""
+
+
+class ExtrapolationWarning(BorniteWarning):
+    """A prediction lies outside the range of the data a model was calibrated on."""
