@@ -53,9 +53,11 @@ def test_negbinomial_fit_honours_consensus_quantiles():
 
 def test_negbinomial_zero_weight_rows_are_ignored():
     a = NegBinomialPmf().fit(_table([["a", 1, 2, 5, 10], ["b", 1, 3, 6, 12]])).pmf_
-    b = NegBinomialPmf().fit(
-        _table([["a", 1, 2, 5, 10], ["b", 1, 3, 6, 12], ["c", 0, 40, 80, 200]])
-    ).pmf_
+    b = (
+        NegBinomialPmf()
+        .fit(_table([["a", 1, 2, 5, 10], ["b", 1, 3, 6, 12], ["c", 0, 40, 80, 200]]))
+        .pmf_
+    )
     np.testing.assert_array_equal(a.probabilities, b.probabilities)
 
 

@@ -101,8 +101,11 @@ def test_zero_grades_are_refused_with_the_rows_named_or_resampled():
     table = _deposits(30)
     table.loc[[3, 17], "au_gt"] = 0.0
     table.loc[5, "au_gt"] = np.nan
-    with pytest.raises(GradeTonnageError, match=r"au_gt is missing or zero for rows 3 \(D3\), "
-                                                 r"5 \(D5\), 17 \(D17\).*empirical=True"):
+    with pytest.raises(
+        GradeTonnageError,
+        match=r"au_gt is missing or zero for rows 3 \(D3\), "
+        r"5 \(D5\), 17 \(D17\).*empirical=True",
+    ):
         GradeTonnageModel().fit(table)
     # Modelling copper alone is fine, and so is the empirical mode.
     assert GradeTonnageModel(metals=["cu"]).fit(table).metals_ == ["cu"]

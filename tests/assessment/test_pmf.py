@@ -37,8 +37,16 @@ def test_sampling_is_seeded_and_matches_probabilities():
 
 def test_to_dict_has_the_cli_keys():
     d = custom_pmf([0, 1], [1, 3]).to_dict()
-    assert {"method", "support_min", "support_max", "probabilities", "mean", "variance",
-            "mode", "entropy"} <= set(d)
+    assert {
+        "method",
+        "support_min",
+        "support_max",
+        "probabilities",
+        "mean",
+        "variance",
+        "mode",
+        "entropy",
+    } <= set(d)
     assert d["probabilities"] == [0.25, 0.75]
 
 

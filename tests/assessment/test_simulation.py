@@ -76,8 +76,10 @@ def test_totals_are_sums_of_the_kept_deposits():
     empty = totals.index.difference(sums.index)
     assert (totals.loc[empty, "n_deposits"] == 0).all()
     assert (totals.loc[empty, ["ore_t", "cu_t"]] == 0).all().all()
-    assert (deposits.groupby("trial")["deposit"].max() == deposits.groupby("trial")[
-        "n_deposits"].first()).all()
+    assert (
+        deposits.groupby("trial")["deposit"].max()
+        == deposits.groupby("trial")["n_deposits"].first()
+    ).all()
     np.testing.assert_allclose(deposits["cu_t"], deposits["ore_t"] * deposits["cu_pct"] / 100)
 
 
@@ -108,8 +110,14 @@ def test_summary_matches_numpy_quantiles():
 
 def test_progress_is_reported_per_chunk():
     calls = []
-    simulate(DepositCountPmf([0.5, 0.5]), _model(), 2_500, seed=0, chunk_trials=1_000,
-             progress=lambda done, total: calls.append((done, total)))
+    simulate(
+        DepositCountPmf([0.5, 0.5]),
+        _model(),
+        2_500,
+        seed=0,
+        chunk_trials=1_000,
+        progress=lambda done, total: calls.append((done, total)),
+    )
     assert calls == [(1_000, 2_500), (2_000, 2_500), (2_500, 2_500)]
 
 

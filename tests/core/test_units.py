@@ -19,8 +19,14 @@ from bornite.errors import UnitError
 
 @pytest.mark.parametrize(
     ("value", "unit", "fraction"),
-    [(1.0, "%", 0.01), (1.0, "g/t", 1e-6), (1.0, "ppm", 1e-6), (1.0, "ppb", 1e-9),
-     (0.5, "fraction", 0.5), (2.0, "percent", 0.02)],
+    [
+        (1.0, "%", 0.01),
+        (1.0, "g/t", 1e-6),
+        (1.0, "ppm", 1e-6),
+        (1.0, "ppb", 1e-9),
+        (0.5, "fraction", 0.5),
+        (2.0, "percent", 0.02),
+    ],
 )
 def test_grade_units(value, unit, fraction):
     assert to_mass_fraction(value, unit) == pytest.approx(fraction)

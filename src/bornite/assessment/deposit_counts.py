@@ -200,13 +200,13 @@ class NegBinomialPmf:
         # grid[i, j] = (prob, size) for mean i and variance j.
         variances = np.linspace(means + 0.01, var_max, self.n_grid, axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            prob = means[:, None] / variances
-            size = means[:, None] * prob / (1.0 - prob)
-        grid = np.stack([prob, size], axis=-1)
-        valid = (prob > 0) & (prob < 1) & (size > 0)
+            grid_prob = means[:, None] / variances
+            grid_size = means[:, None] * grid_prob / (1.0 - grid_prob)
+        grid = np.stack([grid_prob, grid_size], axis=-1)
+        valid = (grid_prob > 0) & (grid_prob < 1) & (grid_size > 0)
         costs = np.full(valid.shape, np.nan)
         quantiles = _nbinom_quantiles(
-            size[valid][:, None], prob[valid][:, None], 1.0 - _EXCEEDANCE[None, :]
+            grid_size[valid][:, None], grid_prob[valid][:, None], 1.0 - _EXCEEDANCE[None, :]
         )
         counts = table[["N90", "N50", "N10"]].to_numpy(dtype=float)
         misfit = np.abs(quantiles[:, None, :] - counts[None, :, :]) ** self.power
@@ -220,7 +220,7 @@ class NegBinomialPmf:
         index = int(np.nanargmin(flat))
         i, j = index % self.n_grid, index // self.n_grid
         start = grid[i, j]
-        best = (float(start[0]), float(start[1]), float(costs[i, j]))
+        best: tuple[float, float, float] = (float(start[0]), float(start[1]), float(costs[i, j]))
         if self.optimize:
             result = nelder_mead_r(lambda p: self._cost(p, table), start)
             if not result.converged:

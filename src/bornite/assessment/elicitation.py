@@ -17,8 +17,13 @@ from bornite.errors import ElicitationError
 __all__ = ["QUANTILE_COLUMNS", "counts_elicitation", "validate_elicitation"]
 
 #: Elicited quantile columns and the exceedance probability each stands for.
-QUANTILE_COLUMNS: dict[str, float] = {"N90": 0.90, "N50": 0.50, "N10": 0.10, "N05": 0.05,
-                                      "N01": 0.01}
+QUANTILE_COLUMNS: dict[str, float] = {
+    "N90": 0.90,
+    "N50": 0.50,
+    "N10": 0.10,
+    "N05": 0.05,
+    "N01": 0.01,
+}
 _ALIASES = {"name": "Name", "weight": "Weight", "estimator": "Name"}
 
 
@@ -97,14 +102,15 @@ def validate_elicitation(table: pd.DataFrame, *, source: str = "elicitation") ->
     values = np.empty((len(frame), len(quantiles)))
     for k, column in enumerate(quantiles):
         values[:, k] = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
-        invalid = ~np.isfinite(values[:, k]) | (values[:, k] < 0) | (
-            values[:, k] != np.round(values[:, k])
+        invalid = (
+            ~np.isfinite(values[:, k])
+            | (values[:, k] < 0)
+            | (values[:, k] != np.round(values[:, k]))
         )
         bad = [labels[i] for i in np.flatnonzero(invalid)]
         if bad:
             msg = (
-                f"{source}: {column} must be a whole number of deposits >= 0 in "
-                f"{format_rows(bad)}"
+                f"{source}: {column} must be a whole number of deposits >= 0 in {format_rows(bad)}"
             )
             raise ElicitationError(msg)
     disorder = np.any(np.diff(values, axis=1) < 0, axis=1)
@@ -121,8 +127,9 @@ def validate_elicitation(table: pd.DataFrame, *, source: str = "elicitation") ->
     return out
 
 
-def counts_elicitation(counts: list[int] | tuple[int, ...], *, name: str = "consensus"
-                       ) -> pd.DataFrame:
+def counts_elicitation(
+    counts: list[int] | tuple[int, ...], *, name: str = "consensus"
+) -> pd.DataFrame:
     """Build a one-row elicitation from ``N90 N50 N10 [N05 [N01]]`` counts.
 
     Examples
@@ -134,6 +141,7 @@ def counts_elicitation(counts: list[int] | tuple[int, ...], *, name: str = "cons
     if not 3 <= len(counts) <= 5:
         msg = f"give 3 to 5 counts (N90 N50 N10 [N05 [N01]]), got {len(counts)}"
         raise ElicitationError(msg)
-    table = pd.DataFrame({"Name": [name], "Weight": [1.0]}
-                         | {c: [v] for c, v in zip(columns, counts, strict=False)})
+    table = pd.DataFrame(
+        {"Name": [name], "Weight": [1.0]} | {c: [v] for c, v in zip(columns, counts, strict=False)}
+    )
     return validate_elicitation(table, source="counts")

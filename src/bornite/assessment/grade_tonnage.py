@@ -305,15 +305,19 @@ class GradeTonnageModel:
                 f"{format_rows(labels[bad])}; remove those deposits"
             )
             raise GradeTonnageError(msg)
-        fractions = np.column_stack(
-            [
-                to_mass_fraction(
-                    pd.to_numeric(deposits[c], errors="coerce").to_numpy(dtype=float),
-                    parsed[c][1],
-                )
-                for c in grade_columns
-            ]
-        ) if grade_columns else np.zeros((len(deposits), 0))
+        fractions = (
+            np.column_stack(
+                [
+                    to_mass_fraction(
+                        pd.to_numeric(deposits[c], errors="coerce").to_numpy(dtype=float),
+                        parsed[c][1],
+                    )
+                    for c in grade_columns
+                ]
+            )
+            if grade_columns
+            else np.zeros((len(deposits), 0))
+        )
         if self.empirical:
             fractions = np.nan_to_num(fractions, nan=0.0)
             if np.any(fractions < 0):
@@ -482,14 +486,18 @@ class GradeTonnageModel:
             x = np.exp(self.log_tonnage_)[:, None] * np.column_stack(
                 [np.ones(self.n_deposits_), self.fractions_]
             )
-            return DepositMoments(names, x.mean(axis=0), np.cov(x, rowvar=False,
-                                                                ddof=0).reshape(m + 1, m + 1),
-                                  exact=True)
+            return DepositMoments(
+                names,
+                x.mean(axis=0),
+                np.cov(x, rowvar=False, ddof=0).reshape(m + 1, m + 1),
+                exact=True,
+            )
         if self.truncate:
             ore, fractions = self.sample_arrays(n_samples, seed)
             x = ore[:, None] * np.column_stack([np.ones(n_samples), fractions])
-            return DepositMoments(names, x.mean(axis=0),
-                                  np.cov(x, rowvar=False).reshape(m + 1, m + 1), exact=False)
+            return DepositMoments(
+                names, x.mean(axis=0), np.cov(x, rowvar=False).reshape(m + 1, m + 1), exact=False
+            )
         first = np.empty(m + 1)
         second = np.empty((m + 1, m + 1))
         # Components of the (mixture) pdf on [log t, z]: centres and a common covariance.
@@ -504,8 +512,11 @@ class GradeTonnageModel:
                 g1 = np.zeros((len(centres), m))
                 g2 = np.zeros((len(centres), m, m))
                 for k in range(len(centres)):
-                    g1[k], g2[k] = _grade_expectations(shifted[k], chol, m) if m else (
-                        np.zeros(0), np.zeros((0, 0)))
+                    g1[k], g2[k] = (
+                        _grade_expectations(shifted[k], chol, m)
+                        if m
+                        else (np.zeros(0), np.zeros((0, 0)))
+                    )
                 w = e_t / len(centres)
                 if target == "first":
                     first[0] = w.sum()
@@ -528,7 +539,7 @@ class GradeTonnageModel:
                     z_centres, z_cov = self.ilr_grades_, self.bandwidth_[1:, 1:]
                 g1, g2 = _grade_expectations(z_centres, _cholesky(z_cov), m)
             else:
-                g1, g2 = np.zeros(0), np.zeros((0, 0))
+                g1, g2 = np.zeros(0), np.zeros((0, 0))  # type: ignore[assignment]
             first[0], first[1:] = e_t1, e_t1 * g1
             second[0, 0] = e_t2
             second[0, 1:] = second[1:, 0] = e_t2 * g1
@@ -565,7 +576,11 @@ class GradeTonnageModel:
                     {
                         "variable": name,
                         "source": source,
-                        "min": q[0], "q25": q[1], "median": q[2], "q75": q[3], "max": q[4],
+                        "min": q[0],
+                        "q25": q[1],
+                        "median": q[2],
+                        "q75": q[3],
+                        "max": q[4],
                         "mean": float(np.mean(values)),
                         "sd": float(np.std(values, ddof=1)),
                         "ks_statistic": float(ks.statistic),
@@ -580,9 +595,7 @@ class GradeTonnageModel:
             return "empirical (resampled deposits)"
         kind = "joint" if self.joint else "independent"
         trunc = ", truncated to the data range" if self.truncate else ""
-        return (
-            f"{kind} {self.tonnage_pdf} log-tonnage and {self.grade_pdf} ilr-grade pdfs{trunc}"
-        )
+        return f"{kind} {self.tonnage_pdf} log-tonnage and {self.grade_pdf} ilr-grade pdfs{trunc}"
 
 
 def _is_grade_column(name: str) -> bool:
@@ -605,7 +618,7 @@ def _cholesky(matrix: FloatArray) -> FloatArray:
     if matrix.size == 0:
         return matrix
     try:
-        return np.linalg.cholesky(matrix)
+        return np.asarray(np.linalg.cholesky(matrix), dtype=float)
     except np.linalg.LinAlgError:
         values, vectors = np.linalg.eigh(matrix)
         if values.min() < -1e-9 * max(values.max(), 1e-300):

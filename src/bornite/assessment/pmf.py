@@ -59,10 +59,7 @@ class DepositCountPmf:
     def __post_init__(self) -> None:
         probs = np.asarray(self.probabilities, dtype=float).ravel()
         if probs.size == 0 or not np.all(np.isfinite(probs)) or np.any(probs < 0):
-            msg = (
-                f"{self.method} pmf: probabilities must be a non-empty list of finite values "
-                ">= 0"
-            )
+            msg = f"{self.method} pmf: probabilities must be a non-empty list of finite values >= 0"
             raise ValidationError(msg)
         total = probs.sum()
         if total <= 0:
@@ -104,8 +101,9 @@ class DepositCountPmf:
         cumulative = np.cumsum(self.probabilities)
         index = np.floor(np.asarray(n, dtype=float)).astype(int) - self.support_min
         clipped = np.clip(index, 0, self.probabilities.size - 1)
-        return np.where(index < 0, 0.0, np.where(index >= self.probabilities.size, 1.0,
-                                                 cumulative[clipped]))
+        return np.where(
+            index < 0, 0.0, np.where(index >= self.probabilities.size, 1.0, cumulative[clipped])
+        )
 
     def exceedance(self, n: npt.ArrayLike) -> FloatArray:
         """Return ``P(N >= n)``, the quantity elicited as N90, N50, N10."""

@@ -40,8 +40,9 @@ QUANTILES: tuple[float, ...] = (0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95)
 ProgressCallback = Callable[[int, int], None]
 
 
-def compound_moments(pmf: DepositCountPmf, moments: DepositMoments) -> tuple[FloatArray,
-                                                                              FloatArray]:
+def compound_moments(
+    pmf: DepositCountPmf, moments: DepositMoments
+) -> tuple[FloatArray, FloatArray]:
     """Mean and covariance of the tract totals of a compound sum of deposits.
 
     Notes
@@ -62,9 +63,7 @@ def compound_moments(pmf: DepositCountPmf, moments: DepositMoments) -> tuple[Flo
     (3.0, 2.5)
     """
     mean = pmf.mean * moments.mean
-    covariance = pmf.mean * moments.covariance + pmf.variance * np.outer(
-        moments.mean, moments.mean
-    )
+    covariance = pmf.mean * moments.covariance + pmf.variance * np.outer(moments.mean, moments.mean)
     return mean, covariance
 
 

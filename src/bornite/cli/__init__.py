@@ -1,1 +1,15 @@
-def main() -> None: ...
+"""The ``bornite`` command line: thin commands over :mod:`bornite.workflows`."""
+
+from bornite.cli._app import app
+from bornite.cli.assess import assess_app
+from bornite.cli.demo import demo_command
+
+app.add_typer(assess_app, name="assess")
+app.command("demo")(demo_command)
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Entry point of the ``bornite`` console script."""
+    app()

@@ -49,8 +49,16 @@ GRADE_UNITS: dict[str, float] = {
 TONNAGE_UNITS: dict[str, float] = {"t": 1.0, "kt": 1e3, "Mt": 1e6, "Gt": 1e9}
 
 _ALIASES = {
-    "percent": "%", "pct": "%", "wt%": "%", "gpt": "g/t", "gt": "g/t", "g/tonne": "g/t",
-    "mt": "Mt", "tonnes": "t", "tonne": "t", "tons": "t",
+    "percent": "%",
+    "pct": "%",
+    "wt%": "%",
+    "gpt": "g/t",
+    "gt": "g/t",
+    "g/tonne": "g/t",
+    "mt": "Mt",
+    "tonnes": "t",
+    "tonne": "t",
+    "tons": "t",
 }
 _TOKENS = {"%": "pct", "g/t": "gt", "ppm": "ppm", "ppb": "ppb"}
 _COLUMN = re.compile(r"^(?P<element>[a-z][a-z0-9]*)_(?P<token>pct|gt|ppm|ppb)$")

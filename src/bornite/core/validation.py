@@ -24,9 +24,7 @@ def format_rows(labels: Iterable[object], limit: int = 10) -> str:
     return f"row{'s' if len(items) != 1 else ''} {head}{more}"
 
 
-def require_columns(
-    table: pd.DataFrame, columns: Iterable[str], *, name: str = "table"
-) -> None:
+def require_columns(table: pd.DataFrame, columns: Iterable[str], *, name: str = "table") -> None:
     """Raise if ``table`` lacks any of ``columns``."""
     missing = [c for c in columns if c not in table.columns]
     if missing:
@@ -48,7 +46,9 @@ def require_finite(
         values = pd.to_numeric(table[column], errors="coerce")
         bad = table.index[~np.isfinite(values.to_numpy(dtype=float))]
         if len(bad):
-            msg = f"{name}: column {column!r} is missing or not numeric in {format_rows(bad)}; {hint}"
+            msg = (
+                f"{name}: column {column!r} is missing or not numeric in {format_rows(bad)}; {hint}"
+            )
             raise error(msg)
 
 

@@ -1,0 +1,48 @@
+# bornite: the two commands are `make demo` and `make test`; each sets itself up.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= demo-out
+PIP_FLAGS ?= --disable-pip-version-check --quiet
+
+.PHONY: demo test lint typecheck contracts unit bench clean help
+
+help:
+	@echo "make demo   - set up .venv and run the illustrative assessment into $(OUT)/"
+	@echo "make test   - set up .venv and run lint, type checks, import contracts and tests"
+	@echo "make lint   - ruff (lint + format check), mypy, import-linter"
+	@echo "make bench  - run the benchmark scripts in benchmarks/"
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "bornite needs Python 3.11 or newer (found $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install $(PIP_FLAGS) --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[parquet]'
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/bornite demo --out $(OUT) --overwrite
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+unit: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -n auto -q src/bornite tests
+
+test: lint unit
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/bench_assessment.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

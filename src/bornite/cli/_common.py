@@ -1,0 +1,100 @@
+"""Shared options, output helpers and error handling of the ``bornite`` command.
+
+Commands only parse, call workflows and print. Errors from bornite become one clear line on
+stderr and exit status 1; usage errors exit with 2 (Typer's convention).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+from bornite.errors import BorniteError
+
+__all__ = [
+    "JsonOption",
+    "OutOption",
+    "OverwriteOption",
+    "SeedOption",
+    "TrialsOption",
+    "console",
+    "err_console",
+    "handle_errors",
+    "print_json",
+    "progress_bar",
+    "state",
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+#: Settings of the current invocation, set by the root callback.
+state: dict[str, Any] = {"quiet": False}
+console = Console()
+err_console = Console(stderr=True)
+logger = logging.getLogger("bornite.cli")
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+OverwriteOption = Annotated[
+    bool, typer.Option("--overwrite", help="Replace existing output files.")
+]
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
+SeedOption = Annotated[
+    int | None, typer.Option("--seed", min=0, help="Random seed (default: the run file's).")
+]
+TrialsOption = Annotated[
+    int | None,
+    typer.Option("--trials", min=1, help="Monte Carlo trials (default: the run file's)."),
+]
+
+
+def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
+    """Turn bornite errors into a one-line message and exit status 1 (no traceback)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        except BorniteError as error:
+            logger.debug("command failed", exc_info=True)
+            err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+            raise typer.Exit(code=1) from None
+
+    return wrapper
+
+
+def print_json(data: Any) -> None:
+    """Print ``data`` as JSON on stdout (plain, no colour, so scripts can parse it)."""
+    from bornite.io import to_jsonable  # noqa: PLC0415 (keeps start-up fast)
+
+    typer.echo(json.dumps(to_jsonable(data), indent=2))
+
+
+@contextmanager
+def progress_bar(description: str, *, enabled: bool = True) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar; yields the ``progress(done, total)`` callback workflows take."""
+    if not enabled or state["quiet"] or not err_console.is_terminal:
+        yield lambda done, total: None
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update

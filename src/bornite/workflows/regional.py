@@ -1,0 +1,391 @@
+"""Several tracts together (rank-correlated aggregation), the economic filter, and the demo."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bornite.assessment import (
+    EconomicFilterSpec,
+    aggregate_tracts,
+    economic_filter,
+    economic_totals,
+    summarize_economic,
+    summarize_totals,
+)
+from bornite.datasets import demo_dir
+from bornite.errors import RunConfigError
+from bornite.io import (
+    check_output_dir,
+    read_mapmark4_simulation,
+    read_raef_parameters,
+    read_table,
+    write_json,
+    write_table,
+)
+from bornite.report import Report, Section, totals_section, write_report
+from bornite.workflows._spec import dataclass_from_table, load_toml, resolve_path, take
+from bornite.workflows.assessment import (
+    TractResult,
+    TractSpec,
+    load_tract_spec,
+    provenance,
+    run_tract,
+    summary_dict,
+    write_tract_outputs,
+)
+from bornite.workflows.runs import copy_inputs, tract_section
+
+__all__ = [
+    "AggregationSpec",
+    "FilterSpec",
+    "load_aggregation_spec",
+    "load_filter_spec",
+    "run_aggregation_to_dir",
+    "run_demo",
+    "run_filter_to_dir",
+]
+
+logger = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+_SUMMARY_KEYS = ("q05", "q10", "q25", "q50", "q75", "q90", "q95", "mean", "p0", "p_gt_mean")
+
+
+# ------------------------------------------------------------------------------ aggregation
+@dataclass(frozen=True)
+class AggregatedTract:
+    """One tract of an aggregation: a run file to run, or per-trial totals of an earlier run."""
+
+    name: str
+    run_file: Path | None = None
+    totals: Path | None = None
+
+    def __post_init__(self) -> None:
+        if (self.run_file is None) == (self.totals is None):
+            msg = f"tract {self.name!r}: give exactly one of run_file or totals"
+            raise RunConfigError(msg)
+
+
+@dataclass(frozen=True)
+class AggregationSpec:
+    """An ``assess aggregate`` run file (see ``docs/assessment-runs.md``)."""
+
+    name: str
+    tracts: tuple[AggregatedTract, ...]
+    correlation: np.ndarray = field(compare=False)
+    by: str = "n_deposits"
+    seed: int | None = None
+    illustrative: bool = False
+    source: Path | None = None
+
+
+def _correlation(value: Any, n: int, base: Path, where: str) -> np.ndarray:
+    if isinstance(value, int | float):
+        if not -1.0 < float(value) <= 1.0:
+            msg = f"{where}: correlation must lie in (-1, 1], got {value}"
+            raise RunConfigError(msg)
+        matrix = np.full((n, n), float(value))
+        np.fill_diagonal(matrix, 1.0)
+        return matrix
+    if isinstance(value, str):
+        table = read_table(resolve_path(value, base), index_col=0)
+        matrix = table.to_numpy(dtype=float)
+    else:
+        matrix = np.asarray(value, dtype=float)
+    if matrix.shape != (n, n):
+        msg = f"{where}: correlation must be {n} x {n} for {n} tracts, got {matrix.shape}"
+        raise RunConfigError(msg)
+    return matrix
+
+
+def load_aggregation_spec(path: str | Path) -> AggregationSpec:
+    """Read an aggregation run file."""
+    path = Path(path)
+    data = take(load_toml(path), {"aggregate", "tracts"}, str(path), {"aggregate", "tracts"})
+    top = take(
+        data["aggregate"],
+        {"name", "correlation", "by", "seed", "illustrative"},
+        f"{path} [aggregate]",
+        {"name", "correlation"},
+    )
+    tracts = []
+    for k, item in enumerate(data["tracts"], start=1):
+        where = f"{path} [[tracts]] {k}"
+        entry = take(item, {"name", "run_file", "totals"}, where, {"name"})
+        for key in ("run_file", "totals"):
+            if entry.get(key) is not None:
+                entry[key] = resolve_path(entry[key], path.parent)
+        tracts.append(dataclass_from_table(AggregatedTract, entry, where))
+    if len(tracts) < 2:
+        msg = f"{path}: aggregation needs at least two [[tracts]], got {len(tracts)}"
+        raise RunConfigError(msg)
+    return AggregationSpec(
+        name=str(top["name"]),
+        tracts=tuple(tracts),
+        correlation=_correlation(
+            top["correlation"], len(tracts), path.parent, f"{path} [aggregate]"
+        ),
+        by=str(top.get("by", "n_deposits")),
+        seed=top.get("seed"),
+        illustrative=bool(top.get("illustrative", False)),
+        source=path,
+    )
+
+
+def aggregate_results(
+    totals: dict[str, pd.DataFrame], correlation: np.ndarray, *, by: str, seed: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Aggregate per-trial totals; return the aggregate totals and their summary."""
+    lengths = {name: len(t) for name, t in totals.items()}
+    if len(set(lengths.values())) != 1:
+        shown = ", ".join(f"{k}: {v}" for k, v in lengths.items())
+        msg = f"tracts must have the same number of trials to aggregate ({shown})"
+        raise RunConfigError(msg)
+    combined = aggregate_tracts(totals, correlation, by=by, seed=seed)
+    quantities = [
+        c
+        for c in ("ore_t", *combined.columns)
+        if c.endswith("_t") and c in combined.columns and "__" not in c
+    ]
+    return combined, summarize_totals(combined, list(dict.fromkeys(quantities)))
+
+
+def _summary_json(summary: pd.DataFrame) -> dict[str, Any]:
+    return {q: {k: float(summary.loc[q, k]) for k in _SUMMARY_KEYS} for q in summary.index}
+
+
+def run_aggregation_to_dir(
+    run_file: Path, out: Path, *, seed: int | None = None, overwrite: bool = False
+) -> tuple[dict[str, Any], list[Path]]:
+    """``bornite assess aggregate``."""
+    spec = load_aggregation_spec(run_file)
+    folder = check_output_dir(
+        out, ["summary.json", "totals.csv", "report.html"], overwrite=overwrite
+    )
+    seed = seed if seed is not None else (spec.seed if spec.seed is not None else 0)
+    totals: dict[str, pd.DataFrame] = {}
+    sections: list[Section] = []
+    for tract in spec.tracts:
+        if tract.run_file is not None:
+            result = run_tract(load_tract_spec(tract.run_file))
+            totals[tract.name] = result.simulation.totals
+            sections.append(tract_section(result))
+        else:
+            assert tract.totals is not None
+            totals[tract.name] = read_table(tract.totals)
+    combined, summary = aggregate_results(totals, spec.correlation, by=spec.by, seed=seed)
+    record = {
+        "name": spec.name,
+        **_summary_json(summary),
+        "expected_deposits": float(combined["n_deposits"].mean()),
+        "tracts": [t.name for t in spec.tracts],
+        "correlation": spec.correlation.tolist(),
+        "by": spec.by,
+        "provenance": provenance({"run_file": run_file}, {"by": spec.by}, seed),
+    }
+    paths = [
+        write_json(record, folder / "summary.json"),
+        write_table(combined, folder / "totals.csv"),
+        write_table(summary.reset_index(), folder / "summary.csv"),
+    ]
+    sections.insert(
+        0,
+        totals_section(
+            f"{spec.name}: all tracts", combined, summary, illustrative=spec.illustrative
+        ),
+    )
+    report = Report(
+        title=f"Undiscovered copper: {spec.name}",
+        subtitle="Tracts aggregated with rank correlation (Iman-Conover)",
+        sections=sections,
+        provenance=record["provenance"],
+    )
+    paths.append(write_report(report, folder / "report.html", overwrite=True))
+    return record, paths
+
+
+# --------------------------------------------------------------------------- economic filter
+@dataclass(frozen=True)
+class FilterSpec:
+    """An ``assess filter`` run file: simulated deposits and RAEF parameters."""
+
+    simulation: Path
+    economic: EconomicFilterSpec
+    n_trials: int | None = None
+    seed: int | None = None
+    source: Path | None = None
+
+
+def load_filter_spec(path: str | Path) -> FilterSpec:
+    """Read an economic-filter run file."""
+    path = Path(path)
+    data = take(load_toml(path), {"filter", "economic_filter"}, str(path), {"filter"})
+    top = take(
+        data["filter"],
+        {"simulation", "parameters", "n_trials", "seed"},
+        f"{path} [filter]",
+        {"simulation"},
+    )
+    if "parameters" in top:
+        if "economic_filter" in data:
+            msg = f"{path}: give RAEF parameters as a file or an [economic_filter] table, not both"
+            raise RunConfigError(msg)
+        economic = read_raef_parameters(resolve_path(top["parameters"], path.parent))
+    elif "economic_filter" in data:
+        economic = dataclass_from_table(
+            EconomicFilterSpec, data["economic_filter"], f"{path} [economic_filter]"
+        )
+    else:
+        msg = f"{path}: give RAEF parameters (parameters = 'file.csv' or [economic_filter])"
+        raise RunConfigError(msg)
+    return FilterSpec(
+        resolve_path(top["simulation"], path.parent),
+        economic,
+        top.get("n_trials"),
+        top.get("seed"),
+        path,
+    )
+
+
+def _read_deposits(spec: FilterSpec) -> tuple[pd.DataFrame, int]:
+    table = read_table(spec.simulation)
+    if "Simulation.Index" in table.columns or "Simulation Index" in table.columns:
+        return read_mapmark4_simulation(spec.simulation)
+    n_trials = spec.n_trials or int(table["trial"].max())
+    return table, n_trials
+
+
+def run_filter_to_dir(
+    run_file: Path, out: Path, *, seed: int | None = None, overwrite: bool = False
+) -> tuple[dict[str, Any], list[Path]]:
+    """``bornite assess filter``."""
+    spec = load_filter_spec(run_file)
+    folder = check_output_dir(out, ["summary.json", "economic_deposits.csv"], overwrite=overwrite)
+    seed = seed if seed is not None else (spec.seed if spec.seed is not None else 0)
+    deposits, n_trials = _read_deposits(spec)
+    filtered = economic_filter(deposits, spec.economic, seed=seed)
+    summary = summarize_economic(filtered, n_trials)
+    record = {
+        "n_trials": n_trials,
+        "n_deposits": len(filtered),
+        "fraction_economic": float(filtered["economic"].mean()) if len(filtered) else 0.0,
+        "totals": {
+            q: {
+                k: float(summary.loc[q, k])
+                for k in (*_SUMMARY_KEYS, "fraction")
+                if k in summary.columns
+            }
+            for q in summary.index
+        },
+        "parameters": spec.economic.to_dict(),
+        "provenance": provenance({"run_file": run_file, "simulation": spec.simulation}, {}, seed),
+    }
+    paths = [
+        write_json(record, folder / "summary.json"),
+        write_table(filtered, folder / "economic_deposits.csv"),
+        write_table(economic_totals(filtered, n_trials), folder / "economic_totals.csv"),
+        write_table(summary.reset_index(), folder / "economic_summary.csv"),
+    ]
+    return record, paths
+
+
+# ------------------------------------------------------------------------------------- demo
+def run_demo(
+    out: Path, *, trials: int = 20_000, overwrite: bool = False, progress: Progress | None = None
+) -> dict[str, Any]:
+    """The main job on the bundled illustrative example.
+
+    Runs the three demo tracts (two elicited, one from deposit density), applies the economic
+    filter, aggregates them with a rank correlation of 0.5, and writes ``report.html``,
+    ``summary.json``, per-tract tables and figures, and a copy of the inputs to edit and rerun.
+    """
+    folder = check_output_dir(out, ["report.html", "summary.json", "inputs"], overwrite=overwrite)
+    inputs = demo_dir()
+    files = sorted(p for p in inputs.iterdir() if p.suffix in {".toml", ".csv", ".md"})
+    copy_inputs(files, folder / "inputs")
+    aggregation = load_aggregation_spec(inputs / "aggregate.toml")
+    results: list[TractResult] = []
+    done = 0
+    total = trials * len(aggregation.tracts)
+    for tract in aggregation.tracts:
+        assert tract.run_file is not None
+        spec: TractSpec = load_tract_spec(tract.run_file)
+        offset = done
+
+        def step(d: int, _t: int, offset: int = offset) -> None:
+            if progress is not None:
+                progress(offset + d, total)
+
+        result = run_tract(spec, trials=trials, progress=step)
+        done += trials
+        results.append(result)
+        tract_folder = folder / tract.name
+        tract_folder.mkdir(exist_ok=True)
+        write_tract_outputs(result, tract_folder)
+        write_json(summary_dict(result), tract_folder / "summary.json")
+    totals = {t.name: r.simulation.totals for t, r in zip(aggregation.tracts, results, strict=True)}
+    seed = aggregation.seed if aggregation.seed is not None else 0
+    combined, summary = aggregate_results(
+        totals, aggregation.correlation, by=aggregation.by, seed=seed
+    )
+    write_table(combined, folder / "aggregate_totals.csv")
+    tracts_json = []
+    for tract, result in zip(aggregation.tracts, results, strict=True):
+        record = summary_dict(result)
+        entry = {
+            "name": result.spec.name,
+            "folder": tract.name,
+            "illustrative": True,
+            "expected_deposits": result.pmf.mean,
+            "pmf_method": result.pmf.method,
+            **{q: record[q] for q in record if q.endswith("_t")},
+        }
+        if result.economic_summary is not None and "cu_economic_t" in result.economic_summary.index:
+            entry["economic_cu_t_mean"] = float(
+                result.economic_summary["mean"].to_numpy(dtype=float)[
+                    result.economic_summary.index.get_loc("cu_economic_t")
+                ]
+            )
+        tracts_json.append(entry)
+    record_provenance = provenance(
+        {"inputs": inputs}, {"trials_per_tract": trials, "correlation": 0.5}, seed
+    )
+    economic_means = [t["economic_cu_t_mean"] for t in tracts_json if "economic_cu_t_mean" in t]
+    aggregate: dict[str, Any] = {
+        "expected_deposits": float(combined["n_deposits"].mean()),
+        **_summary_json(summary),
+    }
+    if len(economic_means) == len(tracts_json):
+        # The mean of a sum is the sum of the means, whatever the correlation.
+        aggregate["economic_cu_t_mean"] = float(sum(economic_means))
+    summary_json = {
+        "title": "bornite demo: illustrative porphyry copper assessment",
+        "illustrative": True,
+        "tracts": tracts_json,
+        "aggregate": aggregate,
+        "provenance": record_provenance,
+    }
+    sections = [
+        totals_section(
+            "All tracts, rank-correlated (illustrative)", combined, summary, illustrative=True
+        )
+    ]
+    sections += [tract_section(r) for r in results]
+    report = Report(
+        title="bornite demo: undiscovered porphyry copper (illustrative)",
+        subtitle="Three made-up tracts, a synthetic grade-tonnage model from published USGS "
+        "2008 porphyry statistics, 20,000 trials each",
+        sections=sections,
+        provenance=record_provenance,
+    )
+    report_path = write_report(report, folder / "report.html", overwrite=True)
+    summary_json["report"] = str(report_path)
+    summary_json["summary"] = str(folder / "summary.json")
+    write_json(summary_json, folder / "summary.json")
+    return summary_json
