@@ -195,6 +195,10 @@ def test_aggregate_and_filter(tmp_path):
     east = json.loads((out2 / "summary.json").read_text())
     # Aggregation reorders trials; the mean of the sum is the sum of the means.
     assert data["cu_t"]["mean"] == pytest.approx(west["cu_t"]["mean"] + east["cu_t"]["mean"])
+    (pair,) = data["rank_correlation"]
+    assert pair["target"] == 0.5
+    assert pair["achieved"] == pytest.approx(0.5, abs=0.05)
+    assert (tmp_path / "agg" / "rank_correlation.csv").is_file()
     filter_file = tmp_path / "filter.toml"
     filter_file.write_text(
         f'[filter]\nsimulation = "{out / "deposits.parquet"}"\nn_trials = 2000\nseed = 3\n'

@@ -17,6 +17,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+from rich.text import Text
 
 from bornite.errors import BorniteError
 
@@ -66,7 +67,8 @@ def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
             return function(*args, **kwargs)
         except BorniteError as error:
             logger.debug("command failed", exc_info=True)
-            err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+            message = Text.assemble(("error: ", "bold red"), str(error))
+            err_console.print(message, highlight=False, soft_wrap=True)
             raise typer.Exit(code=1) from None
 
     return wrapper

@@ -142,6 +142,7 @@ class DepositCountSpec:
     n_deposits: tuple[int, ...] | None = None
     probabilities: tuple[float, ...] | None = None
     area_km2: float | None = None
+    n_known: int = 0
     density_pmf: str = "negbinomial"
 
     def __post_init__(self) -> None:
@@ -172,7 +173,9 @@ class DepositCountSpec:
             return custom_pmf(self.n_deposits, self.probabilities)
         if self.method == "deposit-density":
             assert self.area_km2 is not None
-            table = DepositDensityModel.porphyry_copper().elicitation(self.area_km2)
+            table = DepositDensityModel.porphyry_copper().elicitation(
+                self.area_km2, n_known=self.n_known
+            )
             return dataclasses.replace(
                 fit_pmf(self.density_pmf, table),
                 description=f"deposit density, porphyry Cu, {self.area_km2:g} km2",

@@ -16,6 +16,7 @@ from bornite.assessment import (
     aggregate_tracts,
     economic_filter,
     economic_totals,
+    rank_correlation_check,
     summarize_economic,
     summarize_totals,
 )
@@ -23,6 +24,7 @@ from bornite.datasets import demo_dir
 from bornite.errors import RunConfigError
 from bornite.io import (
     check_output_dir,
+    read_correlation_matrix,
     read_mapmark4_simulation,
     read_raef_parameters,
     read_table,
@@ -85,7 +87,9 @@ class AggregationSpec:
     source: Path | None = None
 
 
-def _correlation(value: Any, n: int, base: Path, where: str) -> np.ndarray:
+def _correlation(value: Any, names: list[str], base: Path, where: str) -> np.ndarray:
+    """A k x k matrix from one number, a nested list, or a CSV labelled by tract name."""
+    n = len(names)
     if isinstance(value, int | float):
         if not -1.0 < float(value) <= 1.0:
             msg = f"{where}: correlation must lie in (-1, 1], got {value}"
@@ -94,8 +98,17 @@ def _correlation(value: Any, n: int, base: Path, where: str) -> np.ndarray:
         np.fill_diagonal(matrix, 1.0)
         return matrix
     if isinstance(value, str):
-        table = read_table(resolve_path(value, base), index_col=0)
-        matrix = table.to_numpy(dtype=float)
+        labelled = read_correlation_matrix(resolve_path(value, base), labelled=True)
+        if list(labelled.index) != list(names):
+            try:
+                labelled = labelled.loc[list(names), list(names)]
+            except KeyError:
+                msg = (
+                    f"{where}: the correlation file names tracts {', '.join(labelled.index)}; "
+                    f"the run file names {', '.join(names)}; make them match"
+                )
+                raise RunConfigError(msg) from None
+        matrix = labelled.to_numpy(dtype=float)
     else:
         matrix = np.asarray(value, dtype=float)
     if matrix.shape != (n, n):
@@ -129,7 +142,7 @@ def load_aggregation_spec(path: str | Path) -> AggregationSpec:
         name=str(top["name"]),
         tracts=tuple(tracts),
         correlation=_correlation(
-            top["correlation"], len(tracts), path.parent, f"{path} [aggregate]"
+            top["correlation"], [t.name for t in tracts], path.parent, f"{path} [aggregate]"
         ),
         by=str(top.get("by", "n_deposits")),
         seed=top.get("seed"),
@@ -148,6 +161,11 @@ def aggregate_results(
         msg = f"tracts must have the same number of trials to aggregate ({shown})"
         raise RunConfigError(msg)
     combined = aggregate_tracts(totals, correlation, by=by, seed=seed)
+    names = list(totals)
+    achieved = rank_correlation_check(
+        combined[[f"{name}__{by}" for name in names]].to_numpy(), correlation, names=names
+    )
+    combined.attrs["rank_correlation"] = achieved
     quantities = [
         c
         for c in ("ore_t", *combined.columns)
@@ -187,12 +205,14 @@ def run_aggregation_to_dir(
         "tracts": [t.name for t in spec.tracts],
         "correlation": spec.correlation.tolist(),
         "by": spec.by,
+        "rank_correlation": combined.attrs["rank_correlation"].to_dict(orient="records"),
         "provenance": provenance({"run_file": run_file}, {"by": spec.by}, seed),
     }
     paths = [
         write_json(record, folder / "summary.json"),
         write_table(combined, folder / "totals.csv"),
         write_table(summary.reset_index(), folder / "summary.csv"),
+        write_table(combined.attrs["rank_correlation"], folder / "rank_correlation.csv"),
     ]
     sections.insert(
         0,
