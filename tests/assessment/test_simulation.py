@@ -65,6 +65,14 @@ def test_seeded_runs_are_bit_identical_and_seeds_differ():
     assert not a.totals["ore_t"].equals(c.totals["ore_t"])
 
 
+def test_results_do_not_depend_on_the_number_of_threads():
+    pmf = DepositCountPmf([0.1, 0.3, 0.4, 0.2])
+    one = simulate(pmf, _model(), 9_000, seed=6, chunk_trials=1_000, keep_deposits=True)
+    two = simulate(pmf, _model(), 9_000, seed=6, chunk_trials=1_000, keep_deposits=True, n_jobs=2)
+    pd.testing.assert_frame_equal(one.totals, two.totals)
+    pd.testing.assert_frame_equal(one.deposits, two.deposits)
+
+
 def test_totals_are_sums_of_the_kept_deposits():
     pmf = DepositCountPmf([0.2, 0.3, 0.5])
     result = simulate(pmf, _model(), 3_000, seed=1, chunk_trials=1_000, keep_deposits=True)

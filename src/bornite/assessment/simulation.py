@@ -13,6 +13,7 @@ bit-identical for the same seed and chunk size, and chunks could run in parallel
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -170,6 +171,7 @@ def simulate(
     chunk_trials: int | None = None,
     keep_deposits: bool = False,
     progress: ProgressCallback | None = None,
+    n_jobs: int | None = None,
 ) -> SimulationResult:
     """Simulate the undiscovered ore and metal of one tract.
 
@@ -189,6 +191,9 @@ def simulate(
         Also return the per-deposit table (memory grows with ``n_trials * E[N]``).
     progress : callable, optional
         Called as ``progress(trials_done, n_trials)`` after each chunk.
+    n_jobs : int, optional
+        Threads simulating chunks at once (default: the ``n_jobs`` option, 1). Results do
+        not depend on it.
 
     Returns
     -------
@@ -218,8 +223,9 @@ def simulate(
     m = len(metals)
     n_deposits = np.empty(n_trials, dtype=np.int64)
     sums = np.empty((n_trials, 1 + m))
-    kept: list[pd.DataFrame] = []
-    for index, start in enumerate(range(0, n_trials, chunk)):
+
+    def run_chunk(index: int) -> tuple[int, int, pd.DataFrame | None]:
+        start = index * chunk
         stop = min(start + chunk, n_trials)
         size = stop - start
         rng = _chunk_stream(root, index)
@@ -229,29 +235,43 @@ def simulate(
         owner = np.repeat(np.arange(size), counts)
         n_deposits[start:stop] = counts
         sums[start:stop, 0] = np.bincount(owner, weights=ore, minlength=size)
-        metal = ore[:, None] * fractions
+        metal = [ore * fractions[:, k] for k in range(m)]
         for k in range(m):
-            sums[start:stop, 1 + k] = np.bincount(owner, weights=metal[:, k], minlength=size)
+            sums[start:stop, 1 + k] = np.bincount(owner, weights=metal[k], minlength=size)
+        table = None
         if keep_deposits:
             first = np.cumsum(counts) - counts
-            table = {
+            columns = {
                 "trial": start + 1 + owner,
                 "n_deposits": counts[owner],
                 "deposit": np.arange(total) - first[owner] + 1,
                 "ore_t": ore,
             }
             for k, name in enumerate(metals):
-                table[f"{name}_pct"] = from_mass_fraction(fractions[:, k], "%")
+                columns[f"{name}_pct"] = from_mass_fraction(fractions[:, k], "%")
             for k, name in enumerate(metals):
-                table[f"{name}_t"] = metal[:, k]
-            kept.append(pd.DataFrame(table))
-        if progress is not None:
-            progress(stop, n_trials)
+                columns[f"{name}_t"] = metal[k]
+            table = pd.DataFrame(columns)
+        return stop, index, table
+
+    n_chunks = -(-n_trials // chunk)
+    workers = min(int(n_jobs or get_options()["n_jobs"]), n_chunks)
+    kept: list[pd.DataFrame | None] = [None] * n_chunks
+    # NumPy releases the GIL in random generation and array arithmetic, so threads share the
+    # chunks; each chunk writes its own rows, and its stream depends only on its index, so the
+    # result is the same for any number of workers.
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for done, index, table in pool.map(run_chunk, range(n_chunks)):
+            kept[index] = table
+            if progress is not None:
+                progress(done, n_trials)
     totals = pd.DataFrame(
         {"trial": np.arange(1, n_trials + 1), "n_deposits": n_deposits}
         | {name: sums[:, k] for k, name in enumerate(moments.names)}
     )
-    deposits = pd.concat(kept, ignore_index=True) if keep_deposits else None
+    deposits = (
+        pd.concat([t for t in kept if t is not None], ignore_index=True) if keep_deposits else None
+    )
     return SimulationResult(
         totals=totals,
         deposits=deposits,
