@@ -31,7 +31,12 @@ import pandas as pd
 from scipy import stats
 
 from bornite.core.random import SeedLike, as_generator
-from bornite.core.units import grade_column, parse_grade_column, to_mass_fraction
+from bornite.core.units import (
+    grade_column,
+    is_grade_column,
+    parse_grade_column,
+    to_mass_fraction,
+)
 from bornite.core.validation import format_rows, require_columns
 from bornite.errors import GradeTonnageError, ValidationError
 
@@ -279,7 +284,7 @@ class GradeTonnageModel:
         """
         self._check_options()
         require_columns(deposits, ["ore_t"], name="grade-tonnage table")
-        grade_columns = [c for c in deposits.columns if _is_grade_column(str(c))]
+        grade_columns = [c for c in deposits.columns if is_grade_column(str(c))]
         parsed = {c: parse_grade_column(str(c)) for c in grade_columns}
         if self.metals is not None:
             wanted = [m.lower() for m in self.metals]
@@ -596,14 +601,6 @@ class GradeTonnageModel:
         kind = "joint" if self.joint else "independent"
         trunc = ", truncated to the data range" if self.truncate else ""
         return f"{kind} {self.tonnage_pdf} log-tonnage and {self.grade_pdf} ilr-grade pdfs{trunc}"
-
-
-def _is_grade_column(name: str) -> bool:
-    try:
-        parse_grade_column(name)
-    except ValidationError:
-        return False
-    return True
 
 
 def _row_labels(table: pd.DataFrame) -> npt.NDArray[np.str_]:

@@ -18,6 +18,7 @@ and pool several weighted estimators as a weighted mixture of their pmfs.
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -152,6 +153,33 @@ def _parameters(
     return params
 
 
+def _fit_pooled(
+    estimator: Any,
+    table: pd.DataFrame,
+    filled: pd.DataFrame,
+    columns: list[str],
+    exceedance: FloatArray,
+    method: str,
+) -> None:
+    """Set the fitted attributes shared by :class:`Mark3Pmf` and :class:`SingerMenziePmf`:
+    per-row pmfs of ``filled[columns]`` and their weighted pool."""
+    pooled, rows, weights = _pooled(filled, columns)
+    estimator.thresholds_ = columns
+    estimator.exceedance_ = exceedance
+    estimator.weights_ = weights
+    estimator.row_pmfs_ = [
+        DepositCountPmf(row, support_min=0, method=method, elicitation=table.iloc[[i]])
+        for i, row in enumerate(rows)
+    ]
+    estimator.pmf_ = DepositCountPmf(
+        pooled,
+        support_min=0,
+        method=method,
+        elicitation=table,
+        parameters=_parameters(filled, columns, exceedance),
+    )
+
+
 def _active(elicitation: pd.DataFrame, source: str) -> pd.DataFrame:
     """Validated rows with positive weight."""
     table = validate_elicitation(elicitation, source=source)
@@ -235,21 +263,7 @@ class Mark3Pmf:
         table = _active(elicitation, source="mark3 pmf")
         columns = [c for c in QUANTILE_COLUMNS if c in table.columns]
         exceedance = np.array([QUANTILE_COLUMNS[c] for c in columns])
-        pooled, rows, weights = _pooled(table, columns)
-        self.thresholds_ = columns
-        self.exceedance_ = exceedance
-        self.weights_ = weights
-        self.row_pmfs_ = [
-            DepositCountPmf(row, support_min=0, method="mark3", elicitation=table.iloc[[i]])
-            for i, row in enumerate(rows)
-        ]
-        self.pmf_ = DepositCountPmf(
-            pooled,
-            support_min=0,
-            method="mark3",
-            elicitation=table,
-            parameters=_parameters(table, columns, exceedance),
-        )
+        _fit_pooled(self, table, table, columns, exceedance, "mark3")
         return self
 
 
@@ -365,20 +379,6 @@ class SingerMenziePmf:
             if column not in filled.columns:
                 filled[column] = filled[previous]
         exceedance = np.array(list(QUANTILE_COLUMNS.values()))
-        pooled, rows, weights = _pooled(filled, columns)
-        self.thresholds_ = columns
         self.filled_ = missing
-        self.exceedance_ = exceedance
-        self.weights_ = weights
-        self.row_pmfs_ = [
-            DepositCountPmf(row, support_min=0, method="singer-menzie", elicitation=table.iloc[[i]])
-            for i, row in enumerate(rows)
-        ]
-        self.pmf_ = DepositCountPmf(
-            pooled,
-            support_min=0,
-            method="singer-menzie",
-            elicitation=table,
-            parameters=_parameters(filled, columns, exceedance),
-        )
+        _fit_pooled(self, table, filled, columns, exceedance, "singer-menzie")
         return self

@@ -32,6 +32,7 @@ __all__ = [
     "TONNAGE_UNITS",
     "from_mass_fraction",
     "grade_column",
+    "is_grade_column",
     "parse_grade_column",
     "to_mass_fraction",
     "tonnes",
@@ -99,6 +100,11 @@ def grade_column(element: str, unit: str) -> str:
         msg = "grade columns carry %, g/t, ppm or ppb, not bare fractions"
         raise UnitError(msg)
     return f"{element.strip().lower()}_{_TOKENS[canonical]}"
+
+
+def is_grade_column(name: str) -> bool:
+    """Whether ``name`` follows the grade-column convention (``cu_pct``, ``au_gt``, ...)."""
+    return _COLUMN.match(name) is not None
 
 
 def parse_grade_column(name: str) -> tuple[str, str]:

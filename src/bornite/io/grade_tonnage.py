@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from bornite.assessment.elicitation import validate_elicitation
-from bornite.core.units import grade_column, parse_grade_column, tonnes
-from bornite.errors import DataFileError, UnitError, ValidationError
+from bornite.core.units import grade_column, is_grade_column, tonnes
+from bornite.errors import DataFileError, ValidationError
 
 __all__ = ["read_elicitation", "read_grade_tonnage", "read_table"]
 
@@ -104,17 +104,9 @@ def _apply_mapping(
     if "ore_t" not in out.columns:
         msg = "the column mapping names no ore tonnage; map a column to ('ore', 't' or 'Mt')"
         raise DataFileError(msg)
-    ordered = [c for c in out.columns if c not in {"ore_t"} and not _is_grade(c)]
-    grades = [c for c in out.columns if _is_grade(c)]
+    ordered = [c for c in out.columns if c not in {"ore_t"} and not is_grade_column(c)]
+    grades = [c for c in out.columns if is_grade_column(c)]
     return out[[*ordered, "ore_t", *grades]]
-
-
-def _is_grade(name: str) -> bool:
-    try:
-        parse_grade_column(name)
-    except UnitError:
-        return False
-    return True
 
 
 def read_grade_tonnage(

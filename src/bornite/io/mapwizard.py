@@ -35,6 +35,7 @@ from bornite.assessment.aggregation import symmetrize_correlation, validate_corr
 from bornite.assessment.deposit_density import DepositDensityModel
 from bornite.assessment.pmf import DepositCountPmf, custom_pmf
 from bornite.errors import DataFileError, ValidationError
+from bornite.io._files import read_text
 
 __all__ = [
     "read_control_tracts",
@@ -80,24 +81,9 @@ _DEPOSIT_TYPES = {
 }
 
 
-def _read_text(path: Path) -> str:
-    if not path.is_file():
-        msg = f"{path}: file not found; check the path"
-        raise DataFileError(msg)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        msg = f"{path}: cannot read the file ({error})"
-        raise DataFileError(msg) from error
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
 def _rows(path: Path, delimiter: str) -> list[tuple[int, list[str]]]:
     """Non-blank rows of a delimited file with their 1-based line numbers."""
-    reader = csv.reader(io.StringIO(_read_text(path)), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(read_text(path)), delimiter=delimiter)
     return [
         (reader.line_num, [cell.strip() for cell in row])
         for row in reader
@@ -304,7 +290,7 @@ def _pmf_from(
 
 
 def _read_csv(path: Path, **kwargs: object) -> pd.DataFrame:
-    text = _read_text(path)
+    text = read_text(path)
     try:
         return pd.read_csv(io.StringIO(text), **kwargs)  # type: ignore[call-overload]
     except (ValueError, pd.errors.ParserError) as error:

@@ -26,6 +26,7 @@ import pandas as pd
 from bornite.assessment.economic_filter import EconomicFilterSpec
 from bornite.core.validation import format_rows
 from bornite.errors import DataFileError, ValidationError
+from bornite.io._files import read_text
 
 __all__ = ["read_mapmark4_simulation", "read_raef_parameters"]
 
@@ -60,21 +61,6 @@ def _squeeze(text: str, drop: str = r"[\s\-\u2013\u2014]") -> str:
     return re.sub(drop, "", text.strip().lower())
 
 
-def _read_text(path: Path) -> str:
-    if not path.is_file():
-        msg = f"{path}: file not found; check the path"
-        raise DataFileError(msg)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        msg = f"{path}: cannot read the file ({error})"
-        raise DataFileError(msg) from error
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
 def _parameter_rows(path: Path) -> dict[str, tuple[str, str, int]]:
     """``{squeezed name: (name, value, line)}`` from a RAEF parameter file.
 
@@ -82,7 +68,7 @@ def _parameter_rows(path: Path) -> dict[str, tuple[str, str, int]]:
     whole (the ``Mine Method`` row), so a row whose only cell holds commas is parsed again.
     """
     entries: dict[str, tuple[str, str, int]] = {}
-    for line, row in enumerate(csv.reader(io.StringIO(_read_text(path))), start=1):
+    for line, row in enumerate(csv.reader(io.StringIO(read_text(path))), start=1):
         cells = list(row)
         filled = [c for c in cells if c.strip()]
         if len(filled) == 1 and "," in filled[0]:
@@ -335,7 +321,7 @@ def read_mapmark4_simulation(path: str | Path) -> tuple[pd.DataFrame, int]:
     (3, ['trial', 'n_deposits', 'deposit', 'ore_t', 'cu_pct', 'cu_t'], [1, 3])
     """
     path = Path(path)
-    text = _read_text(path)
+    text = read_text(path)
     try:
         raw = pd.read_csv(io.StringIO(text))
     except (ValueError, pd.errors.ParserError) as error:
