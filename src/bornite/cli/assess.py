@@ -133,6 +133,14 @@ def run_command(
     console.print(
         _summary_table(f"{summary['tract']['name']}: undiscovered totals (t)", quantities)
     )
+    economic = summary.get("economic", {})
+    for quantity, row in economic.items():
+        if quantity.endswith("_economic_t"):
+            metal = quantity.removesuffix("_economic_t")
+            console.print(
+                f"economic filter (RAEF): mean {metal} recoverable from economic deposits "
+                f"{row['mean']:.3g} t ({row.get('fraction', float('nan')):.0%} of contained)"
+            )
     console.print(f"wrote {len(paths)} files to {out} (open {out / 'report.html'})")
 
 
