@@ -3,6 +3,7 @@
 Domain packages never import ``io``; workflows and faces use it to get data in and out.
 """
 
+from bornite.io.blockmodel import block_table, write_block_model, write_vtk
 from bornite.io.grade_tonnage import read_elicitation, read_grade_tonnage, read_table
 from bornite.io.mapwizard import (
     read_control_tracts,
@@ -19,8 +20,10 @@ from bornite.io.outputs import (
     write_text,
 )
 from bornite.io.raef import read_mapmark4_simulation, read_raef_parameters
+from bornite.io.stl import read_stl
 
 __all__ = [
+    "block_table",
     "check_output_dir",
     "read_control_tracts",
     "read_correlation_matrix",
@@ -30,10 +33,13 @@ __all__ = [
     "read_mapmark4_simulation",
     "read_pmf_csv",
     "read_raef_parameters",
+    "read_stl",
     "read_table",
     "read_tract_pmfs",
     "to_jsonable",
+    "write_block_model",
     "write_json",
     "write_table",
     "write_text",
+    "write_vtk",
 ]
