@@ -1,6 +1,20 @@
 """Bundled example data and seeded synthetic generators (everything here is illustrative)."""
 
+from bornite.datasets.deposit import (
+    PorphyryDeposit,
+    synthetic_drill_campaign,
+    synthetic_porphyry_deposit,
+    truth_at,
+)
 from bornite.datasets.examples import demo_dir
 from bornite.datasets.synthetic import PORPHYRY_2008, porphyry_grade_tonnage
 
-__all__ = ["PORPHYRY_2008", "demo_dir", "porphyry_grade_tonnage"]
+__all__ = [
+    "PORPHYRY_2008",
+    "PorphyryDeposit",
+    "demo_dir",
+    "porphyry_grade_tonnage",
+    "synthetic_drill_campaign",
+    "synthetic_porphyry_deposit",
+    "truth_at",
+]

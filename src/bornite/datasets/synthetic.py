@@ -34,8 +34,10 @@ def porphyry_grade_tonnage(
 ) -> pd.DataFrame:
     """Synthetic porphyry copper deposits drawn from the published USGS 2008 statistics.
 
-    Log tonnage and log copper grade are bivariate normal with the published medians and
-    a log standard deviation matching the published 10th-90th percentile spread.
+    Log tonnage and log copper grade are normal with the published medians and a log standard
+    deviation matching the published 10th-90th percentile spread. Each margin is a set of
+    normal scores (so the sample quantiles equal the published ones), paired at random with
+    the given rank correlation.
 
     Parameters
     ----------
@@ -68,9 +70,12 @@ def porphyry_grade_tonnage(
     med_g, p10_g, p90_g = PORPHYRY_2008["cu_pct"]
     sd = np.array([_log_sd(p10_t, p90_t), _log_sd(p10_g, p90_g)])
     cov = np.outer(sd, sd) * np.array([[1.0, correlation], [correlation, 1.0]])
-    z = rng.multivariate_normal(np.zeros(2), cov, size=n_deposits)
-    # Centre the sample on the published medians so the example matches them exactly.
-    z -= np.median(z, axis=0)
+    # Normal scores paired by the ranks of correlated draws: each margin then has exactly the
+    # published median and 10th/90th percentiles (up to interpolation), in a random order.
+    draws = rng.multivariate_normal(np.zeros(2), cov, size=n_deposits)
+    scores = stats.norm.ppf((np.arange(n_deposits) + 0.5) / n_deposits)
+    ranks = np.argsort(np.argsort(draws, axis=0), axis=0)
+    z = scores[ranks] * sd
     table = pd.DataFrame(
         {
             "name": [f"Synthetic porphyry {i + 1:03d}" for i in range(n_deposits)],
