@@ -25,8 +25,8 @@ def test_deposit_has_shells_a_leached_cap_and_a_blanket():
     trend = deposit.trend
     centre = np.array(deposit.centre)
     # Barren core < ore shell > distant halo (deterministic trend).
-    core, shell = trend([centre])[0], trend([centre + [deposit.shell_radius, 0, 0]])[0]
-    far = trend([centre + [3 * deposit.shell_radius, 0, 0]])[0]
+    core, shell = trend([centre])[0], trend([centre + np.array([deposit.shell_radius, 0, 0])])[0]
+    far = trend([centre + np.array([3 * deposit.shell_radius, 0, 0])])[0]
     assert core < shell > far
     # The leached cap is poorer than the enriched blanket below it, above the centre.
     cap = trend([[centre[0] + 150, centre[1], deposit.surface - 10]])[0]
