@@ -15,6 +15,7 @@ __all__ = [
     "BorniteWarning",
     "ConvergenceError",
     "DataFileError",
+    "DrillholeValidationError",
     "ElicitationError",
     "ExtrapolationWarning",
     "GradeTonnageError",
@@ -44,6 +45,10 @@ class ElicitationError(ValidationError):
 
 class GradeTonnageError(ValidationError):
     """A grade-tonnage table cannot support the requested model (missing or zero grades)."""
+
+
+class DrillholeValidationError(ValidationError):
+    """Drill-hole tables have problems (overlaps, missing collars, bad surveys, grades)."""
 
 
 class RunConfigError(ValidationError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import tomllib
 
 import numpy as np
@@ -592,17 +591,6 @@ def test_user_guide_ten_depth_bins(tutorial):
     not_economic = 100 * (1 - out.groupby(bins)["economic"].mean())
     guide = [42.38, 82.78, 84.29, 87.07, 89.43, 91.06, 93.28, 93.47, 94.75, 95.97]
     np.testing.assert_allclose(not_economic, guide, atol=4.0)
-
-
-@pytest.mark.shared_data
-def test_real_input_is_fast(tutorial):
-    table, n_trials = tutorial
-    spec = EconomicFilterSpec(depth_intervals=[(0, 250, 0.2), (251, 500, 0.2), (501, 1000, 0.6)])
-    economic_filter(table.iloc[:100], spec, seed=0)  # warm up
-    start = time.perf_counter()
-    out = economic_filter(table, spec, seed=0)
-    summarize_economic(out, n_trials)
-    assert time.perf_counter() - start < 1.0
 
 
 def test_a_toml_table_builds_the_spec():

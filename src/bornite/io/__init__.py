@@ -4,6 +4,7 @@ Domain packages never import ``io``; workflows and faces use it to get data in a
 """
 
 from bornite.io.blockmodel import block_table, write_block_model, write_vtk
+from bornite.io.drillholes import BABBITT_MAPPING, read_drillholes
 from bornite.io.grade_tonnage import read_elicitation, read_grade_tonnage, read_table
 from bornite.io.mapwizard import (
     read_control_tracts,
@@ -23,11 +24,13 @@ from bornite.io.raef import read_mapmark4_simulation, read_raef_parameters
 from bornite.io.stl import read_stl
 
 __all__ = [
+    "BABBITT_MAPPING",
     "block_table",
     "check_output_dir",
     "read_control_tracts",
     "read_correlation_matrix",
     "read_deposit_density_coefficients",
+    "read_drillholes",
     "read_elicitation",
     "read_grade_tonnage",
     "read_mapmark4_simulation",
