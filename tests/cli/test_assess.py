@@ -209,3 +209,70 @@ def test_aggregate_and_filter(tmp_path):
     data = json.loads(result.stdout)
     assert 0 < data["fraction_economic"] < 1
     assert data["totals"]["cu_economic_t"]["mean"] < data["totals"]["cu_t"]["mean"]
+
+
+def test_shipped_aggregate_prints_a_table(tmp_path):
+    """The demo's aggregate.toml through the human-readable path (no --json)."""
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    for path in demo_dir().iterdir():
+        if path.suffix in {".toml", ".csv"}:
+            text = path.read_text().replace("trials = 20000", "trials = 2000")
+            (inputs / path.name).write_text(text)
+    result = invoke(
+        "assess", "aggregate", str(inputs / "aggregate.toml"), "--out", str(tmp_path / "agg")
+    )
+    assert result.exit_code == 0, result.output
+    assert "aggregated totals" in result.stdout
+    summary = json.loads((tmp_path / "agg" / "summary.json").read_text())
+    assert {"q05", "q50", "q95", "mean", "sd", "p0"} <= set(summary["cu_t"])
+
+
+@pytest.mark.parametrize(
+    ("section", "line", "message"),
+    [
+        ("grade_tonnage", 'joint = "yes"', "joint must be true or false, got 'yes'"),
+        ("grade_tonnage", 'min_deposits = "x"', "min_deposits must be a whole number"),
+        ("grade_tonnage", 'metals = "cu"', "metals must be a list"),
+        ("simulation", "trials = 2.5", "trials must be a whole number, got 2.5"),
+        ("simulation", "trials = -5", "trials must be >= 1"),
+    ],
+)
+def test_wrong_types_in_run_files_are_named(tmp_path, section, line, message):
+    tables = {
+        "tract": 'name = "t"',
+        "grade_tonnage": 'synthetic = "porphyry"',
+        "deposit_count": "counts = [1, 2, 4]",
+        "simulation": "seed = 1",
+    }
+    tables[section] += f"\n{line}"
+    run_file = tmp_path / "tract.toml"
+    run_file.write_text("".join(f"[{name}]\n{body}\n" for name, body in tables.items()))
+    result = invoke("assess", "run", str(run_file), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1, result.output
+    assert message in result.stderr
+    assert f"[{section}]" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_unreadable_inputs_never_print_a_traceback(tmp_path):
+    binary = tmp_path / "nonutf.toml"
+    binary.write_bytes(b"\xff\xfe[tract]\n")
+    result = invoke("assess", "run", str(binary), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 1
+    assert "nonutf.toml" in result.stderr
+    assert "Traceback" not in result.output
+    deposits = tmp_path / "deposits.csv"
+    deposits.write_text(
+        "name,ore_t,cu_pct\n"
+        + "".join(f"d{i},{1e8 * (i + 1)},{0 if i == 4 else 0.5}\n" for i in range(25))
+    )
+    run_file = tmp_path / "tract.toml"
+    run_file.write_text(
+        '[tract]\nname = "t"\n[grade_tonnage]\npath = "deposits.csv"\n'
+        "[deposit_count]\ncounts = [1, 2, 4]\n"
+    )
+    result = invoke("assess", "run", str(run_file), "--out", str(tmp_path / "o2"))
+    assert result.exit_code == 1
+    # The fifth data row of the file, named as such, with the file.
+    assert "deposits.csv: cu_pct is missing or zero for row 5 (d4)" in result.stderr

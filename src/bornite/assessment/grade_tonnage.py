@@ -283,7 +283,8 @@ class GradeTonnageModel:
             deposits and suggests ``metals=`` or ``empirical=True``.
         """
         self._check_options()
-        require_columns(deposits, ["ore_t"], name="grade-tonnage table")
+        source = str(deposits.attrs.get("source", "grade-tonnage table"))
+        require_columns(deposits, ["ore_t"], name=source)
         grade_columns = [c for c in deposits.columns if is_grade_column(str(c))]
         parsed = {c: parse_grade_column(str(c)) for c in grade_columns}
         if self.metals is not None:
@@ -291,12 +292,12 @@ class GradeTonnageModel:
             unknown = [m for m in wanted if m not in {e for e, _ in parsed.values()}]
             if unknown:
                 have = ", ".join(e for e, _ in parsed.values()) or "none"
-                msg = f"grade-tonnage table: no grade column for {', '.join(unknown)}; have {have}"
+                msg = f"{source}: no grade column for {', '.join(unknown)}; have {have}"
                 raise GradeTonnageError(msg)
             grade_columns = [c for c in grade_columns if parsed[c][0] in wanted]
         if len(deposits) < self.min_deposits:
             msg = (
-                f"grade-tonnage table: {len(deposits)} deposits, fewer than the "
+                f"{source}: {len(deposits)} deposits, fewer than the "
                 f"{self.min_deposits} needed for a reliable model; add deposits or lower "
                 "min_deposits"
             )
@@ -306,7 +307,7 @@ class GradeTonnageModel:
         bad = np.flatnonzero(~(ore > 0))
         if bad.size:
             msg = (
-                f"grade-tonnage table: ore_t is missing or not > 0 for "
+                f"{source}: ore_t is missing or not > 0 for "
                 f"{format_rows(labels[bad])}; remove those deposits"
             )
             raise GradeTonnageError(msg)
@@ -327,14 +328,14 @@ class GradeTonnageModel:
             fractions = np.nan_to_num(fractions, nan=0.0)
             if np.any(fractions < 0):
                 rows = np.flatnonzero(np.any(fractions < 0, axis=1))
-                msg = f"grade-tonnage table: negative grades for {format_rows(labels[rows])}"
+                msg = f"{source}: negative grades for {format_rows(labels[rows])}"
                 raise GradeTonnageError(msg)
         else:
             for k, column in enumerate(grade_columns):
                 rows = np.flatnonzero(~(fractions[:, k] > 0))
                 if rows.size:
                     msg = (
-                        f"grade-tonnage table: {column} is missing or zero for "
+                        f"{source}: {column} is missing or zero for "
                         f"{format_rows(labels[rows])}; a log-ratio pdf needs positive grades. "
                         f"Model fewer metals (metals=[...]), drop those deposits, or resample "
                         "the deposits themselves (empirical=True)"
@@ -344,7 +345,7 @@ class GradeTonnageModel:
         rows = np.flatnonzero(~(gangue > 0))
         if rows.size:
             msg = (
-                f"grade-tonnage table: grades add up to 100 % or more for "
+                f"{source}: grades add up to 100 % or more for "
                 f"{format_rows(labels[rows])}; check the grade units"
             )
             raise GradeTonnageError(msg)

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
+import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
@@ -68,6 +69,20 @@ def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
         except BorniteError as error:
             logger.debug("command failed", exc_info=True)
             message = Text.assemble(("error: ", "bold red"), str(error))
+            err_console.print(message, highlight=False, soft_wrap=True)
+            raise typer.Exit(code=1) from None
+        except (typer.Exit, typer.Abort, click.exceptions.ClickException):
+            raise
+        except (OSError, ValueError, KeyError, TypeError, StopIteration) as error:
+            # Not anticipated by a bornite check: still one line, and the traceback on -vv.
+            logger.debug("command failed unexpectedly", exc_info=True)
+            kind = type(error).__name__
+            message = Text.assemble(
+                ("error: ", "bold red"),
+                f"{kind}: {error}. The input could not be processed; check the files named "
+                "in the command (rerun with -vv for details, and report it if the input is "
+                "valid)",
+            )
             err_console.print(message, highlight=False, soft_wrap=True)
             raise typer.Exit(code=1) from None
 

@@ -36,9 +36,23 @@ MethodOption = Annotated[
 ]
 
 
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3g}"
+
+
 def _summary_table(title: str, summary: dict[str, dict[str, float]]) -> Table:
     table = Table(title=title, title_justify="left")
-    for column in ("quantity", "q10", "q50", "q90", "mean", "analytic mean", "P(0)"):
+    for column in (
+        "quantity",
+        "q10",
+        "q50",
+        "q90",
+        "mean",
+        "analytic mean",
+        "sd",
+        "analytic sd",
+        "P(0)",
+    ):
         table.add_column(column, justify="right" if column != "quantity" else "left")
     for quantity, row in summary.items():
         table.add_row(
@@ -47,7 +61,9 @@ def _summary_table(title: str, summary: dict[str, dict[str, float]]) -> Table:
             f"{row['q50']:.3g}",
             f"{row['q90']:.3g}",
             f"{row['mean']:.3g}",
-            f"{row['analytic_mean']:.3g}",
+            _number(row.get("analytic_mean")),
+            _number(row.get("sd")),
+            _number(row.get("analytic_sd")),
             f"{row['p0']:.3f}",
         )
     return table

@@ -15,6 +15,7 @@ Any other table loads with an explicit ``columns`` mapping.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,6 +28,8 @@ from bornite.core.units import grade_column, is_grade_column, tonnes
 from bornite.errors import DataFileError, ValidationError
 
 __all__ = ["read_elicitation", "read_grade_tonnage", "read_table"]
+
+logger = logging.getLogger(__name__)
 
 _USGS2008 = {
     "oreton": ("ore", "Mt"),
@@ -145,10 +148,15 @@ def read_grade_tonnage(
     """
     raw = read_table(path)
     path = Path(path)
+    # Label rows by their 1-based data row in the file, so messages point at the file.
+    raw.index = pd.RangeIndex(1, len(raw) + 1, name="row")
     try:
         chosen = "mapping" if columns is not None else layout
         if chosen == "auto":
             chosen = _detect_layout(raw)
+        if deposit_type is not None and chosen != "usgs2008":
+            msg = f"deposit_type applies to the USGS 2008 layout only; this table is {chosen!r}"
+            raise DataFileError(msg)
         if columns is not None:
             keep = {c: "name" for c in raw.columns if str(c).strip().lower() == "name"}
             table = _apply_mapping(raw, columns, keep)
@@ -162,8 +170,24 @@ def read_grade_tonnage(
         elif chosen == "mapmark4":
             table = _mapmark4(raw)
         elif chosen == "bornite":
+            if "ore_t" not in raw.columns:
+                msg = "the bornite layout needs an ore_t column (tonnes)"
+                raise DataFileError(msg)
             table = raw.copy()
             table["ore_t"] = pd.to_numeric(table["ore_t"], errors="coerce")
+            unitless = [
+                c
+                for c in table.columns
+                if c not in {"ore_t", "name", "id"}
+                and not is_grade_column(str(c))
+                and pd.to_numeric(table[c], errors="coerce").notna().all()
+            ]
+            if unitless:
+                msg = (
+                    f"numeric column(s) {', '.join(map(str, unitless))} carry no unit; name "
+                    "grade columns <element>_<unit> (cu_pct, au_gt, ag_ppm) or pass a mapping"
+                )
+                raise DataFileError(msg)
         else:
             msg = f"unknown layout {layout!r}; use auto, usgs2008, mapmark4 or bornite"
             raise DataFileError(msg)
@@ -172,7 +196,16 @@ def read_grade_tonnage(
         raise DataFileError(msg) from error
     has_tonnage = np.isfinite(table["ore_t"].to_numpy(dtype=float)) & (table["ore_t"] > 0)
     dropped = int((~has_tonnage).sum())
-    table = table[has_tonnage].reset_index(drop=True)
+    if dropped:
+        rows = ", ".join(map(str, table.index[~has_tonnage][:10]))
+        logger.warning(
+            "%s: %d row(s) without a positive ore tonnage left out (rows %s%s)",
+            path,
+            dropped,
+            rows,
+            ", ..." if dropped > 10 else "",
+        )
+    table = table[has_tonnage]
     table.attrs.update({"source": str(path), "layout": chosen, "dropped_rows": dropped})
     return table
 
@@ -181,7 +214,12 @@ def _mapmark4(raw: pd.DataFrame) -> pd.DataFrame:
     """MapMark4 layout: [ID], [Name], tonnage (t), grades (%)."""
     names = [str(c).strip() for c in raw.columns]
     lower = [n.lower() for n in names]
-    tonnage_index = next(i for i, n in enumerate(lower) if n in {"ore", "tonnage (mt)", "tonnage"})
+    tonnage_index = next(
+        (i for i, n in enumerate(lower) if n in {"ore", "tonnage (mt)", "tonnage"}), None
+    )
+    if tonnage_index is None:
+        msg = "no MapMark4 tonnage column (Ore or 'Tonnage (mt)') in the table"
+        raise DataFileError(msg)
     mapping: dict[str, tuple[str, str]] = {raw.columns[tonnage_index]: ("ore", "t")}
     for column in raw.columns[tonnage_index + 1 :]:
         match = _MAPMARK4_GRADE.match(str(column))

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
+import types
+import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
 from bornite.errors import DataFileError, RunConfigError
 
-__all__ = ["dataclass_from_table", "load_toml", "resolve_path", "take"]
+__all__ = ["check_type", "dataclass_from_table", "load_toml", "resolve_path", "take"]
 
 T = TypeVar("T")
 
@@ -24,7 +26,7 @@ def load_toml(path: str | Path) -> dict[str, Any]:
     try:
         with path.open("rb") as stream:
             return tomllib.load(stream)
-    except tomllib.TOMLDecodeError as error:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         msg = f"{path}: not valid TOML ({error}); fix the file"
         raise RunConfigError(msg) from error
 
@@ -53,10 +55,66 @@ def take(
     return dict(table)
 
 
+def _kinds(annotation: Any) -> set[type]:
+    """The plain TOML value types an annotation admits (empty: no check)."""
+    args = typing.get_args(annotation)
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return set().union(*(_kinds(a) for a in args if a is not type(None)))
+    if annotation in (bool, int, float, str):
+        return {annotation}
+    if origin in (tuple, list) or annotation in (tuple, list):
+        return {list, tuple}
+    if annotation is Path:
+        return {str, Path}
+    return set()
+
+
+def check_type(value: Any, annotation: Any, where: str, key: str) -> None:
+    """Refuse a TOML value of the wrong type for ``key`` (``joint = "yes"``, ``trials = 2.5``).
+
+    Examples
+    --------
+    >>> check_type(3, int | None, "run.toml [simulation]", "trials")
+    >>> check_type("yes", bool, "run.toml [grade_tonnage]", "joint")
+    Traceback (most recent call last):
+    ...
+    bornite.errors.RunConfigError: run.toml [grade_tonnage]: joint must be true or false, got 'yes'
+    """
+    kinds = _kinds(annotation)
+    if not kinds or value is None:
+        return
+    ok = any(
+        isinstance(value, kind) and not (kind in (int, float) and isinstance(value, bool))
+        for kind in kinds
+    ) or (float in kinds and isinstance(value, int) and not isinstance(value, bool))
+    if ok:
+        return
+    names = {
+        bool: "true or false",
+        int: "a whole number",
+        float: "a number",
+        str: "a string",
+        list: "a list [...]",
+        tuple: "a list [...]",
+        Path: "a path",
+    }
+    ordered = sorted(kinds, key=lambda k: k.__name__)
+    expected = " or ".join(dict.fromkeys(names[k] for k in ordered))
+    msg = f"{where}: {key} must be {expected}, got {value!r}"
+    raise RunConfigError(msg)
+
+
 def dataclass_from_table(cls: type[T], table: Mapping[str, Any], where: str) -> T:
     """Build the frozen dataclass ``cls`` from a TOML table, naming bad keys and values."""
+    try:
+        hints = typing.get_type_hints(cls)
+    except (NameError, TypeError):
+        hints = {}
     fields = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     values = take(table, fields, where)
+    for key, value in values.items():
+        check_type(value, hints.get(key), where, key)
     try:
         return cls(**values)
     except (TypeError, ValueError) as error:

@@ -39,7 +39,13 @@ from bornite.assessment import (
 from bornite.datasets import porphyry_grade_tonnage
 from bornite.errors import RunConfigError
 from bornite.io import read_elicitation, read_grade_tonnage, write_json, write_table
-from bornite.workflows._spec import dataclass_from_table, load_toml, resolve_path, take
+from bornite.workflows._spec import (
+    check_type,
+    dataclass_from_table,
+    load_toml,
+    resolve_path,
+    take,
+)
 
 __all__ = [
     "PMF_METHODS",
@@ -234,6 +240,19 @@ def tract_spec_from_dict(data: Mapping[str, Any], *, base: Path, where: str) -> 
     simulation = take(
         top.get("simulation", {}), {"trials", "seed", "keep_deposits"}, f"{where} [simulation]"
     )
+    checks: list[tuple[dict[str, Any], str, type, str]] = [
+        (simulation, "trials", int, "[simulation]"),
+        (simulation, "seed", int, "[simulation]"),
+        (simulation, "keep_deposits", bool, "[simulation]"),
+        (tract, "name", str, "[tract]"),
+        (tract, "description", str, "[tract]"),
+        (tract, "illustrative", bool, "[tract]"),
+    ]
+    for table, key, kind, section in checks:
+        check_type(table.get(key), kind, f"{where} {section}", key)
+    if simulation.get("trials", 1) < 1 or simulation.get("seed", 0) < 0:
+        msg = f"{where} [simulation]: trials must be >= 1 and seed >= 0"
+        raise RunConfigError(msg)
     economic = None
     if "economic_filter" in top:
         economic = dataclass_from_table(
@@ -329,6 +348,7 @@ def summary_dict(result: TractResult) -> dict[str, Any]:
         "q90",
         "q95",
         "mean",
+        "sd",
         "p0",
         "p_gt_mean",
         "analytic_mean",

@@ -32,7 +32,13 @@ from bornite.io import (
     write_table,
 )
 from bornite.report import Report, Section, totals_section, write_report
-from bornite.workflows._spec import dataclass_from_table, load_toml, resolve_path, take
+from bornite.workflows._spec import (
+    check_type,
+    dataclass_from_table,
+    load_toml,
+    resolve_path,
+    take,
+)
 from bornite.workflows.assessment import (
     TractResult,
     TractSpec,
@@ -56,7 +62,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
-_SUMMARY_KEYS = ("q05", "q10", "q25", "q50", "q75", "q90", "q95", "mean", "p0", "p_gt_mean")
+_SUMMARY_KEYS = ("q05", "q10", "q25", "q50", "q75", "q90", "q95", "mean", "sd", "p0", "p_gt_mean")
 
 
 # ------------------------------------------------------------------------------ aggregation
@@ -127,14 +133,22 @@ def load_aggregation_spec(path: str | Path) -> AggregationSpec:
         f"{path} [aggregate]",
         {"name", "correlation"},
     )
+    for key, kind in (("name", str), ("by", str), ("seed", int), ("illustrative", bool)):
+        check_type(top.get(key), kind, f"{path} [aggregate]", key)
     tracts = []
     for k, item in enumerate(data["tracts"], start=1):
         where = f"{path} [[tracts]] {k}"
         entry = take(item, {"name", "run_file", "totals"}, where, {"name"})
+        for key in ("name", "run_file", "totals"):
+            check_type(entry.get(key), str, where, key)
         for key in ("run_file", "totals"):
             if entry.get(key) is not None:
                 entry[key] = resolve_path(entry[key], path.parent)
         tracts.append(dataclass_from_table(AggregatedTract, entry, where))
+    names = [t.name for t in tracts]
+    if len(set(names)) != len(names):
+        msg = f"{path}: tract names must be unique, got {', '.join(names)}"
+        raise RunConfigError(msg)
     if len(tracts) < 2:
         msg = f"{path}: aggregation needs at least two [[tracts]], got {len(tracts)}"
         raise RunConfigError(msg)
@@ -196,7 +210,14 @@ def run_aggregation_to_dir(
             sections.append(tract_section(result))
         else:
             assert tract.totals is not None
-            totals[tract.name] = read_table(tract.totals)
+            table = read_table(tract.totals)
+            if spec.by not in table.columns or not any(str(c).endswith("_t") for c in table):
+                msg = (
+                    f"{tract.totals}: not a per-trial totals table (needs {spec.by} and "
+                    "<quantity>_t columns); give totals.parquet or totals.csv of `assess run`"
+                )
+                raise RunConfigError(msg)
+            totals[tract.name] = table
     combined, summary = aggregate_results(totals, spec.correlation, by=spec.by, seed=seed)
     record = {
         "name": spec.name,
@@ -252,6 +273,11 @@ def load_filter_spec(path: str | Path) -> FilterSpec:
         f"{path} [filter]",
         {"simulation"},
     )
+    for key, kind in (("simulation", str), ("parameters", str), ("n_trials", int), ("seed", int)):
+        check_type(top.get(key), kind, f"{path} [filter]", key)
+    if top.get("n_trials") is not None and top["n_trials"] < 1:
+        msg = f"{path} [filter]: n_trials must be >= 1, got {top['n_trials']}"
+        raise RunConfigError(msg)
     if "parameters" in top:
         if "economic_filter" in data:
             msg = f"{path}: give RAEF parameters as a file or an [economic_filter] table, not both"
@@ -276,7 +302,21 @@ def load_filter_spec(path: str | Path) -> FilterSpec:
 def _read_deposits(spec: FilterSpec) -> tuple[pd.DataFrame, int]:
     table = read_table(spec.simulation)
     if "Simulation.Index" in table.columns or "Simulation Index" in table.columns:
-        return read_mapmark4_simulation(spec.simulation)
+        deposits, n_trials = read_mapmark4_simulation(spec.simulation)
+        if spec.n_trials is not None and spec.n_trials != n_trials:
+            msg = (
+                f"{spec.source} [filter]: n_trials = {spec.n_trials}, but the MapMark4 "
+                f"simulation {spec.simulation} holds {n_trials} trials; remove n_trials"
+            )
+            raise RunConfigError(msg)
+        return deposits, n_trials
+    missing = [c for c in ("trial", "ore_t") if c not in table.columns]
+    if missing:
+        msg = (
+            f"{spec.simulation}: not a simulated-deposit table (no {', '.join(missing)} column); "
+            "give deposits.parquet from `bornite assess run` or a MapMark4 *_SIM_EF.csv"
+        )
+        raise RunConfigError(msg)
     n_trials = spec.n_trials or int(table["trial"].max())
     return table, n_trials
 
