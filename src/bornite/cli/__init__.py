@@ -4,10 +4,12 @@ from bornite.cli._app import app
 from bornite.cli.assess import assess_app
 from bornite.cli.demo import demo_command
 from bornite.cli.drillholes import drillholes_app
+from bornite.cli.estimate import estimate_command
 
 app.add_typer(assess_app, name="assess")
 app.add_typer(drillholes_app, name="drillholes")
 app.command("demo")(demo_command)
+app.command("estimate")(estimate_command)
 
 __all__ = ["app", "main"]
 
