@@ -11,7 +11,7 @@ from bornite.core.units import (
     to_mass_fraction,
     tonnes,
 )
-from bornite.core.validation import require_columns, require_finite, require_positive
+from bornite.core.validation import format_rows, require_columns
 
 __all__ = [
     "GRADE_UNITS",
@@ -19,13 +19,12 @@ __all__ = [
     "SeedLike",
     "as_generator",
     "as_seed_sequence",
+    "format_rows",
     "from_mass_fraction",
     "grade_column",
     "is_grade_column",
     "parse_grade_column",
     "require_columns",
-    "require_finite",
-    "require_positive",
     "to_mass_fraction",
     "tonnes",
 ]
