@@ -2,8 +2,9 @@
 
 * :mod:`~bornite.geostats.models`: nugget plus nested spherical, exponential and Gaussian
   structures with GSLIB-convention 3-D anisotropy (:class:`VariogramModel`).
-* :mod:`~bornite.geostats.experimental`: omnidirectional and directional experimental
-  variograms and weighted least-squares fitting.
+* :mod:`~bornite.geostats.experimental`: omnidirectional, directional and down-hole
+  experimental variograms; weighted least-squares fits, one direction or 3-D anisotropic.
+* :mod:`~bornite.geostats.samples`: averaging samples that share a location.
 * :mod:`~bornite.geostats.neighbourhood`: the moving search ellipsoid.
 * :mod:`~bornite.geostats.kriging`: :class:`OrdinaryKriging`, :class:`SimpleKriging`,
   :class:`InverseDistance`, point or block support, batched solves.
@@ -14,7 +15,13 @@ This package never reads drill-hole tables; :mod:`bornite.drillholes` prepares t
 """
 
 from bornite.geostats.crossval import CrossValidationResult, cross_validate
-from bornite.geostats.experimental import experimental_variogram, fit_variogram
+from bornite.geostats.experimental import (
+    axis_directions,
+    downhole_variogram,
+    experimental_variogram,
+    fit_anisotropic_variogram,
+    fit_variogram,
+)
 from bornite.geostats.kriging import (
     InverseDistance,
     OrdinaryKriging,
@@ -29,6 +36,7 @@ from bornite.geostats.models import (
     rotation_matrix,
 )
 from bornite.geostats.neighbourhood import SearchNeighbourhood
+from bornite.geostats.samples import average_duplicates
 
 __all__ = [
     "STRUCTURE_KINDS",
@@ -40,9 +48,13 @@ __all__ = [
     "Structure",
     "VariogramModel",
     "anisotropic_transform",
+    "average_duplicates",
+    "axis_directions",
     "block_discretisation",
     "cross_validate",
+    "downhole_variogram",
     "experimental_variogram",
+    "fit_anisotropic_variogram",
     "fit_variogram",
     "rotation_matrix",
 ]
