@@ -43,13 +43,17 @@ def test_grid_geometry_and_indexing():
     st.tuples(*[st.floats(5, 60) for _ in range(3)]),
 )
 def test_wireframe_box_matches_the_analytic_inside_test(low, extent):
-    """Blocks inside a box wireframe are exactly those whose centroids lie in the box."""
+    """Blocks inside a box wireframe are exactly those whose centroids lie in the box
+    (centroids on a face are ambiguous and left out of the comparison)."""
     high = tuple(lo + e for lo, e in zip(low, extent, strict=True))
     grid = BlockGrid((-60.0, -60.0, -60.0), (7.0, 9.0, 4.0), (26, 21, 45))
     flagged = inside_wireframe(grid, _box_triangles(low, high))
     c = grid.centroids().reshape(*grid.shape, 3)
     expected = np.all((c > np.array(low)) & (c < np.array(high)), axis=-1)
-    np.testing.assert_array_equal(flagged, expected)
+    on_face = np.any(
+        (np.abs(c - np.array(low)) < 1e-9) | (np.abs(c - np.array(high)) < 1e-9), axis=-1
+    )
+    np.testing.assert_array_equal(flagged[~on_face], expected[~on_face])
 
 
 def test_wireframe_rejects_non_meshes():

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from bornite.blockmodel import BlockGrid, estimate_blocks, grade_tonnage_curve
-from bornite.datasets import synthetic_drill_campaign, synthetic_porphyry_deposit, truth_at
+from bornite.datasets import block_truth, synthetic_drill_campaign, synthetic_porphyry_deposit
 from bornite.drillholes import DrillholeDatabase, composite, desurvey_intervals
 from bornite.geostats import (
     OrdinaryKriging,
@@ -51,12 +51,7 @@ def test_kriged_grade_tonnage_tracks_the_truth():
     inside = (
         (c[:, 0] > 100) & (c[:, 0] < 900) & (c[:, 1] > 100) & (c[:, 1] < 900) & (c[:, 2] > -470)
     ).reshape(grid.shape)
-    # The truth at block support: the mean of 4 x 4 x 4 points in each block.
-    offsets = (np.arange(4) + 0.5) / 4 - 0.5
-    sub = np.stack(np.meshgrid(offsets, offsets, offsets, indexing="ij"), -1).reshape(-1, 3)
-    points = grid.centroids()[:, None, :] + sub[None] * np.asarray(grid.block_size)
-    block_truth = truth_at(points.reshape(-1, 3), deposit, field).reshape(-1, 64).mean(axis=1)
-    truth = grid.dataset(cu_pct=block_truth)
+    truth = grid.dataset(cu_pct=block_truth(grid, deposit, field))
     true_curve = grade_tonnage_curve(truth.where(inside), "cu_pct", [0.2, 0.4], density=2.7)
     kriged_curve = grade_tonnage_curve(estimate.where(inside), "cu_pct", [0.2, 0.4], density=2.7)
     # Stated tolerance, for 80 m drill spacing and 50 x 50 x 25 m blocks: contained metal

@@ -6,7 +6,7 @@ from bornite.blockmodel.domains import grade_shell, inside_wireframe
 from bornite.blockmodel.estimate import PointEstimator, estimate_blocks
 from bornite.blockmodel.grid import DIMS, BlockGrid
 from bornite.blockmodel.resources import CATEGORY_NAMES, classify, grade_tonnage_curve
-from bornite.blockmodel.validation import swath
+from bornite.blockmodel.validation import global_mean_check, swath
 
 __all__ = [
     "CATEGORY_NAMES",
@@ -15,6 +15,7 @@ __all__ = [
     "PointEstimator",
     "classify",
     "estimate_blocks",
+    "global_mean_check",
     "grade_shell",
     "grade_tonnage_curve",
     "inside_wireframe",

@@ -2,6 +2,7 @@
 
 from bornite.datasets.deposit import (
     PorphyryDeposit,
+    block_truth,
     synthetic_drill_campaign,
     synthetic_porphyry_deposit,
     truth_at,
@@ -12,6 +13,7 @@ from bornite.datasets.synthetic import PORPHYRY_2008, porphyry_grade_tonnage
 __all__ = [
     "PORPHYRY_2008",
     "PorphyryDeposit",
+    "block_truth",
     "demo_dir",
     "porphyry_grade_tonnage",
     "synthetic_drill_campaign",
