@@ -56,4 +56,4 @@ def test_estimate_run_file_errors_are_named(tmp_path):
     run_file.write_text(RUN.replace("block_size = [50.0, 50.0, 25.0]", "block_size = [50.0]"))
     result = runner.invoke(app, ["estimate", str(run_file), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1
-    assert "[grid] block_size: give three values" in result.stderr
+    assert "[grid]: block_size needs 3 values" in result.stderr

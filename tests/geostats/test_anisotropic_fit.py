@@ -153,3 +153,15 @@ def test_kriging_duplicates_fails_until_averaged():
         .predict([[0.0, 0.0, 0.0]])
     )
     assert estimate["estimate"].iloc[0] == pytest.approx(2.0)
+
+
+def test_min_range_separates_a_nugget_from_a_short_structure():
+    """With the range free, a structure shorter than the first lag soaks up the nugget; with
+    the range bounded below by two lags, the fit finds the nugget the data imply."""
+    true = VariogramModel(0.4, (Structure("spherical", 0.6, 60.0),))
+    lags = np.arange(6.0, 61.0, 6.0)
+    table = pd.DataFrame({"distance": lags, "gamma": true.isotropic_gamma(lags), "n_pairs": 80})
+    bounded = fit_variogram(table, min_range=12.0)
+    assert bounded.nugget == pytest.approx(0.4, abs=0.02)
+    with pytest.raises(ValidationError, match="finite number"):
+        fit_variogram(table, nugget_value=-1.0)

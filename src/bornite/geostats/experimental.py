@@ -187,6 +187,7 @@ def fit_variogram(
     anisotropy: tuple[float, float, float, float, float] | None = None,
     max_range: float | None = None,
     nugget_value: float | None = None,
+    min_range: float | None = None,
 ) -> VariogramModel:
     """Fit a nugget plus nested structures to an experimental variogram by weighted least squares.
 
@@ -212,6 +213,10 @@ def fit_variogram(
     nugget_value : float, optional
         Hold the nugget at this value (typically read from a :func:`downhole_variogram`)
         instead of fitting it.
+    min_range : float, optional
+        Lower bound on the ranges; default a tenth of the shortest lag distance. To read a
+        nugget off a variogram, bound the range below by about two lags: a structure whose
+        range is shorter than the first lag is indistinguishable from a nugget effect.
 
     Returns
     -------
@@ -262,6 +267,7 @@ def fit_variogram(
         nugget_value=nugget_value,
         weights=weights,
         max_range=max_range,
+        min_range=min_range,
     )
     structures = tuple(
         Structure(kind, sill, (r[0], r[0] * ratios[0], r[0] * ratios[1]), *angles)  # type: ignore[arg-type]
@@ -530,6 +536,7 @@ def _wls_fit(
     nugget_value: float | None,
     weights: WeightRule,
     max_range: float | None,
+    min_range: float | None = None,
 ) -> _Fitted:
     """Weighted least squares over lag classes; ``components`` (rows: the unit lag direction
     in the model frame) switch from one range per structure to one per frame axis."""
@@ -604,7 +611,7 @@ def _wls_fit(
     start: list[float] = [0.1 * float(g.min())] if free_nugget else []
     lower: list[float] = [0.0] if free_nugget else []
     upper: list[float] = [2.0 * gmax] if free_nugget else []
-    r_low = max(float(h.min()) / 10.0, 1e-9)
+    r_low = max(float(h.min()) / 10.0 if min_range is None else float(min_range), 1e-9)
     for s in range(n_kinds):
         start += [max(float(np.mean(g)) - fixed_c0, 0.0) / n_kinds]
         start += [float(h.max()) * (s + 1) / (n_kinds + 1)] * n_ranges

@@ -4,7 +4,7 @@ Domain packages never import ``io``; workflows and faces use it to get data in a
 """
 
 from bornite.io.blockmodel import block_table, write_block_model, write_vtk
-from bornite.io.drillholes import BABBITT_MAPPING, read_drillholes
+from bornite.io.drillholes import BABBITT_MAPPING, FOOT, read_drillholes
 from bornite.io.grade_tonnage import read_elicitation, read_grade_tonnage, read_table
 from bornite.io.mapwizard import (
     read_control_tracts,
@@ -25,6 +25,7 @@ from bornite.io.stl import read_stl
 
 __all__ = [
     "BABBITT_MAPPING",
+    "FOOT",
     "block_table",
     "check_output_dir",
     "read_control_tracts",

@@ -67,6 +67,8 @@ def _kinds(annotation: Any) -> set[type]:
         return {list, tuple}
     if annotation is Path:
         return {str, Path}
+    if origin is dict or annotation is dict:
+        return {dict}
     return set()
 
 
@@ -98,6 +100,7 @@ def check_type(value: Any, annotation: Any, where: str, key: str) -> None:
         list: "a list [...]",
         tuple: "a list [...]",
         Path: "a path",
+        dict: "a table {...}",
     }
     ordered = sorted(kinds, key=lambda k: k.__name__)
     expected = " or ".join(dict.fromkeys(names[k] for k in ordered))
