@@ -490,7 +490,7 @@ def _lag_classes(lag: float, n_lags: int, lag_tolerance: float | None) -> tuple[
     if not tol > 0:
         msg = f"lag_tolerance must be > 0; got {lag_tolerance}"
         raise ValidationError(msg)
-    return lag * np.arange(1, int(n_lags) + 1), tol
+    return float(lag) * np.arange(1, int(n_lags) + 1, dtype=np.float64), tol
 
 
 def _variogram_table(
