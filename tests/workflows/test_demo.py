@@ -46,6 +46,28 @@ def test_demo_writes_report_summary_and_inputs(demo):
     assert summary["report"] == str(out / "report.html")
 
 
+def test_demo_deposit_stage_estimates_against_the_truth(demo):
+    out, summary = demo
+    deposit = summary["deposit"]
+    assert deposit["illustrative"] is True
+    assert deposit["scheme"] == "gbt17766"
+    total = {row["cutoff"]: row for row in deposit["total"]}
+    for cutoff in (0.2, 0.4):
+        assert total[cutoff]["metal_t"] == pytest.approx(total[cutoff]["truth_metal_t"], rel=0.12)
+    assert {row["class"] for row in deposit["resource"]} <= {
+        "探明 (measured)",
+        "控制 (indicated)",
+        "推断 (inferred)",
+    }
+    for name in ("block_model.parquet", "resource.json", "report.html", "figures/swaths.svg"):
+        assert (out / "deposit" / name).is_file()
+    html = (out / "report.html").read_text()
+    assert "Deposit resource: Synthetic porphyry" in html
+    assert "Estimate against the known truth" in html
+    # The copied run file reruns the stage.
+    assert (out / "inputs" / "deposit.toml").is_file()
+
+
 def test_demo_copy_of_inputs_reruns(demo, tmp_path):
     out, summary = demo
     spec = load_tract_spec(out / "inputs" / "west.toml")

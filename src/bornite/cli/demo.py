@@ -27,7 +27,7 @@ def demo_command(
     overwrite: OverwriteOption = False,
     json: JsonOption = False,
 ) -> None:
-    """Run the illustrative three-tract assessment and write DIR/report.html and summary.json."""
+    """Run the illustrative demo (a synthetic deposit, three tracts) and write DIR/report.html."""
     from bornite.workflows import run_demo  # noqa: PLC0415 (keeps start-up fast)
 
     with progress_bar("demo", enabled=not json) as progress:
@@ -36,9 +36,32 @@ def demo_command(
         print_json(summary)
         return
     console.print(
-        "[bold]bornite demo[/] -- illustrative porphyry copper assessment "
-        "(made-up tracts, synthetic grade-tonnage model)"
+        "[bold]bornite demo[/] -- illustrative copper resources: a synthetic deposit, "
+        "made-up tracts, a synthetic grade-tonnage model"
     )
+    deposit = summary["deposit"]
+    resource = Table(
+        "cutoff",
+        "tonnes (Mt)",
+        "grade",
+        "metal (kt)",
+        "truth metal (kt)",
+        title=(
+            f"{deposit['name']}: kriged from {deposit['composites']:,} composites in "
+            f"{deposit['holes']} holes ({deposit['grade']}, all classes)"
+        ),
+        title_justify="left",
+    )
+    for row in deposit["total"]:
+        truth = row.get("truth_metal_t")
+        resource.add_row(
+            f"{row['cutoff']:g}",
+            f"{row['tonnes'] / 1e6:,.1f}",
+            f"{row['grade']:.3f}",
+            f"{row['metal_t'] / 1e3:,.1f}",
+            "-" if truth is None else f"{truth / 1e3:,.1f}",
+        )
+    console.print(resource)
     table = Table(
         "tract",
         "E[N]",

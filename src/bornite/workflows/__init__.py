@@ -14,13 +14,13 @@ from bornite.workflows.assessment import (
     run_tract,
     summary_dict,
 )
+from bornite.workflows.demo import run_demo
 from bornite.workflows.regional import (
     AggregationSpec,
     FilterSpec,
     load_aggregation_spec,
     load_filter_spec,
     run_aggregation_to_dir,
-    run_demo,
     run_filter_to_dir,
 )
 from bornite.workflows.runs import pmf_from_cli, run_tract_to_dir

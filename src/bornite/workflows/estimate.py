@@ -596,7 +596,7 @@ def run_estimate(spec: EstimateSpec, *, progress: Progress | None = None) -> Est
     truth = truth_curve = None
     if synthetic is not None:
         deposit, wave_field = synthetic
-        true_grade = block_truth(grid, deposit, wave_field, mask=estimated)
+        true_grade = block_truth(grid, deposit, wave_field, discretisation=3, mask=estimated)
         truth = grid.dataset(**{grade: true_grade})
         truth_curve = grade_tonnage_curve(truth, grade, spec.resource.cutoffs, density=density)
         for axis in _AXES:

@@ -20,7 +20,6 @@ from bornite.assessment import (
     summarize_economic,
     summarize_totals,
 )
-from bornite.datasets import demo_dir
 from bornite.errors import RunConfigError
 from bornite.io import (
     check_output_dir,
@@ -40,24 +39,21 @@ from bornite.workflows._spec import (
     take,
 )
 from bornite.workflows.assessment import (
-    TractResult,
-    TractSpec,
     load_tract_spec,
     provenance,
     run_tract,
-    summary_dict,
-    write_tract_outputs,
 )
-from bornite.workflows.runs import copy_inputs, tract_section
+from bornite.workflows.runs import tract_section
 
 __all__ = [
     "AggregationSpec",
     "FilterSpec",
+    "aggregate_results",
     "load_aggregation_spec",
     "load_filter_spec",
     "run_aggregation_to_dir",
-    "run_demo",
     "run_filter_to_dir",
+    "summary_json",
 ]
 
 logger = logging.getLogger(__name__)
@@ -188,7 +184,8 @@ def aggregate_results(
     return combined, summarize_totals(combined, list(dict.fromkeys(quantities)))
 
 
-def _summary_json(summary: pd.DataFrame) -> dict[str, Any]:
+def summary_json(summary: pd.DataFrame) -> dict[str, Any]:
+    """The quantiles, mean, sd and probabilities of a totals summary as JSON-ready floats."""
     return {q: {k: float(summary.loc[q, k]) for k in _SUMMARY_KEYS} for q in summary.index}
 
 
@@ -221,7 +218,7 @@ def run_aggregation_to_dir(
     combined, summary = aggregate_results(totals, spec.correlation, by=spec.by, seed=seed)
     record = {
         "name": spec.name,
-        **_summary_json(summary),
+        **summary_json(summary),
         "expected_deposits": float(combined["n_deposits"].mean()),
         "tracts": [t.name for t in spec.tracts],
         "correlation": spec.correlation.tolist(),
@@ -356,96 +353,3 @@ def run_filter_to_dir(
 
 
 # ------------------------------------------------------------------------------------- demo
-def run_demo(
-    out: Path, *, trials: int = 20_000, overwrite: bool = False, progress: Progress | None = None
-) -> dict[str, Any]:
-    """The main job on the bundled illustrative example.
-
-    Runs the three demo tracts (two elicited, one from deposit density), applies the economic
-    filter, aggregates them with a rank correlation of 0.5, and writes ``report.html``,
-    ``summary.json``, per-tract tables and figures, and a copy of the inputs to edit and rerun.
-    """
-    folder = check_output_dir(out, ["report.html", "summary.json", "inputs"], overwrite=overwrite)
-    inputs = demo_dir()
-    files = sorted(p for p in inputs.iterdir() if p.suffix in {".toml", ".csv", ".md"})
-    copy_inputs(files, folder / "inputs")
-    aggregation = load_aggregation_spec(inputs / "aggregate.toml")
-    results: list[TractResult] = []
-    done = 0
-    total = trials * len(aggregation.tracts)
-    for tract in aggregation.tracts:
-        assert tract.run_file is not None
-        spec: TractSpec = load_tract_spec(tract.run_file)
-        offset = done
-
-        def step(d: int, _t: int, offset: int = offset) -> None:
-            if progress is not None:
-                progress(offset + d, total)
-
-        result = run_tract(spec, trials=trials, progress=step)
-        done += trials
-        results.append(result)
-        tract_folder = folder / tract.name
-        tract_folder.mkdir(exist_ok=True)
-        write_tract_outputs(result, tract_folder)
-        write_json(summary_dict(result), tract_folder / "summary.json")
-    totals = {t.name: r.simulation.totals for t, r in zip(aggregation.tracts, results, strict=True)}
-    seed = aggregation.seed if aggregation.seed is not None else 0
-    combined, summary = aggregate_results(
-        totals, aggregation.correlation, by=aggregation.by, seed=seed
-    )
-    write_table(combined, folder / "aggregate_totals.csv")
-    tracts_json = []
-    for tract, result in zip(aggregation.tracts, results, strict=True):
-        record = summary_dict(result)
-        entry = {
-            "name": result.spec.name,
-            "folder": tract.name,
-            "illustrative": True,
-            "expected_deposits": result.pmf.mean,
-            "pmf_method": result.pmf.method,
-            **{q: record[q] for q in record if q.endswith("_t")},
-        }
-        if result.economic_summary is not None and "cu_economic_t" in result.economic_summary.index:
-            entry["economic_cu_t_mean"] = float(
-                result.economic_summary["mean"].to_numpy(dtype=float)[
-                    result.economic_summary.index.get_loc("cu_economic_t")
-                ]
-            )
-        tracts_json.append(entry)
-    record_provenance = provenance(
-        {"inputs": inputs}, {"trials_per_tract": trials, "correlation": 0.5}, seed
-    )
-    economic_means = [t["economic_cu_t_mean"] for t in tracts_json if "economic_cu_t_mean" in t]
-    aggregate: dict[str, Any] = {
-        "expected_deposits": float(combined["n_deposits"].mean()),
-        **_summary_json(summary),
-    }
-    if len(economic_means) == len(tracts_json):
-        # The mean of a sum is the sum of the means, whatever the correlation.
-        aggregate["economic_cu_t_mean"] = float(sum(economic_means))
-    summary_json = {
-        "title": "bornite demo: illustrative porphyry copper assessment",
-        "illustrative": True,
-        "tracts": tracts_json,
-        "aggregate": aggregate,
-        "provenance": record_provenance,
-    }
-    sections = [
-        totals_section(
-            "All tracts, rank-correlated (illustrative)", combined, summary, illustrative=True
-        )
-    ]
-    sections += [tract_section(r) for r in results]
-    report = Report(
-        title="bornite demo: undiscovered porphyry copper (illustrative)",
-        subtitle="Three made-up tracts, a synthetic grade-tonnage model from published USGS "
-        "2008 porphyry statistics, 20,000 trials each",
-        sections=sections,
-        provenance=record_provenance,
-    )
-    report_path = write_report(report, folder / "report.html", overwrite=True)
-    summary_json["report"] = str(report_path)
-    summary_json["summary"] = str(folder / "summary.json")
-    write_json(summary_json, folder / "summary.json")
-    return summary_json
