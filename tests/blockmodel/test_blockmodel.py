@@ -120,6 +120,33 @@ def test_estimation_driver_chunks_masks_and_threads():
     np.testing.assert_array_equal(model["cu_variance"].values, threaded["cu_variance"].values)
 
 
+def test_estimation_driver_runs_chunks_on_another_executor():
+    """Chunks sent to worker processes (as a Dask cluster's executor would receive them)
+    give the same block model as local threads: the estimator pickles with its search."""
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
+    from bornite.geostats import (  # noqa: PLC0415
+        OrdinaryKriging,
+        SearchNeighbourhood,
+        Structure,
+        VariogramModel,
+    )
+
+    rng = np.random.default_rng(1)
+    xyz = rng.uniform(0, 100, (300, 3))
+    kriging = OrdinaryKriging(
+        VariogramModel(0.1, (Structure("spherical", 1.0, 40.0),)),
+        neighbourhood=SearchNeighbourhood(50.0, max_samples=12),
+        block_size=(10.0, 10.0, 10.0),
+    ).fit(xyz, np.sin(xyz[:, 0] / 20) + rng.normal(0, 0.1, 300))
+    grid = BlockGrid((0.0, 0.0, 0.0), (10.0, 10.0, 10.0), (10, 10, 10))
+    local = estimate_blocks(grid, kriging, chunk_blocks=150)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        remote = estimate_blocks(grid, kriging, chunk_blocks=150, executor=pool)
+    for name in ("estimate", "variance", "slope_of_regression"):
+        np.testing.assert_array_equal(local[name].values, remote[name].values)
+
+
 def test_classification_and_grade_tonnage_by_class():
     grid = BlockGrid((0.0, 0.0, 0.0), (10.0, 10.0, 10.0), (4, 1, 1))
     model = grid.dataset(cu_pct=[0.2, 0.5, 0.8, 1.1], variance=[0.1, 0.4, 0.7, 1.2])

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import nullcontext
 from typing import Any, Protocol
 
 import numpy as np
@@ -34,6 +35,7 @@ def estimate_blocks(
     n_jobs: int | None = None,
     prefix: str = "",
     progress: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
 ) -> xr.Dataset:
     """Estimate every block (or the masked ones) with a fitted estimator, chunk by chunk.
 
@@ -55,6 +57,11 @@ def estimate_blocks(
         Prefix for the output variable names (``"cu_"`` gives ``cu_estimate`` ...).
     progress : callable, optional
         ``progress(blocks_done, blocks_total)`` after each chunk.
+    executor : concurrent.futures.Executor, optional
+        Run the chunks on this executor instead of local threads: a
+        :class:`~concurrent.futures.ProcessPoolExecutor`, or a Dask cluster through
+        ``distributed.Client(...).get_executor()``. The estimator is sent with each chunk, so
+        it must pickle (bornite's estimators do); results are identical.
 
     Returns
     -------
@@ -72,18 +79,17 @@ def estimate_blocks(
     flat_index = np.flatnonzero(selected.ravel())
     starts = list(range(0, len(targets), chunk_blocks))
 
-    def run(start: int) -> tuple[int, pd.DataFrame]:
-        table = pd.DataFrame(estimator.predict(targets[start : start + chunk_blocks]))
-        if len(table) != min(chunk_blocks, len(targets) - start):
-            msg = "the estimator returned a different number of rows than targets"
-            raise ValidationError(msg)
-        return start, table
-
     outputs: dict[str, npt.NDArray[np.float64]] = {}
     workers = max(1, min(int(n_jobs or get_options()["n_jobs"]), max(len(starts), 1)))
     done = 0
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for start, table in pool.map(run, starts):
+    chunks = [targets[start : start + chunk_blocks] for start in starts]
+    with (
+        ThreadPoolExecutor(max_workers=workers)
+        if executor is None
+        else nullcontext(executor) as pool
+    ):
+        tables = pool.map(_predict_chunk, [estimator] * len(chunks), chunks)
+        for start, table in zip(starts, tables, strict=True):
             for column in table.columns:
                 values = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float)
                 if column not in outputs:
@@ -93,3 +99,12 @@ def estimate_blocks(
             if progress is not None:
                 progress(done, len(targets))
     return grid.dataset(**{f"{prefix}{name}": values for name, values in outputs.items()})
+
+
+def _predict_chunk(estimator: PointEstimator, targets: npt.NDArray[np.float64]) -> pd.DataFrame:
+    """One chunk: a module-level function, so that process and Dask executors can pickle it."""
+    table = pd.DataFrame(estimator.predict(targets))
+    if len(table) != len(targets):
+        msg = "the estimator returned a different number of rows than targets"
+        raise ValidationError(msg)
+    return table
