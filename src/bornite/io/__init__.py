@@ -21,13 +21,29 @@ from bornite.io.outputs import (
     write_text,
 )
 from bornite.io.raef import read_mapmark4_simulation, read_raef_parameters
+from bornite.io.raster import (
+    RESAMPLING_METHODS,
+    align,
+    check_aligned,
+    grid_transform,
+    raster_template,
+    read_raster,
+    write_raster,
+)
 from bornite.io.stl import read_stl
+from bornite.io.vector import points_to_cells, read_points, read_vector
 
 __all__ = [
     "BABBITT_MAPPING",
     "FOOT",
+    "RESAMPLING_METHODS",
+    "align",
     "block_table",
+    "check_aligned",
     "check_output_dir",
+    "grid_transform",
+    "points_to_cells",
+    "raster_template",
     "read_control_tracts",
     "read_correlation_matrix",
     "read_deposit_density_coefficients",
@@ -36,13 +52,17 @@ __all__ = [
     "read_grade_tonnage",
     "read_mapmark4_simulation",
     "read_pmf_csv",
+    "read_points",
     "read_raef_parameters",
+    "read_raster",
     "read_stl",
     "read_table",
     "read_tract_pmfs",
+    "read_vector",
     "to_jsonable",
     "write_block_model",
     "write_json",
+    "write_raster",
     "write_table",
     "write_text",
     "write_vtk",

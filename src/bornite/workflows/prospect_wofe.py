@@ -1,0 +1,111 @@
+"""Weights-of-evidence workflow: an evidence raster and a deposit file to a weights table."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bornite.io.raster import read_raster
+from bornite.io.vector import points_to_cells, read_points
+from bornite.prospectivity.weights import weights_of_evidence
+
+__all__ = ["WOFE_TABLE_COLUMNS", "wofe_from_files", "wofe_records"]
+
+logger = logging.getLogger(__name__)
+
+#: Columns of the weights table the CLI prints (and their order).
+WOFE_TABLE_COLUMNS = (
+    "class",
+    "area_km2",
+    "area_units",
+    "points",
+    "wplus",
+    "s_wplus",
+    "wminus",
+    "s_wminus",
+    "contrast",
+    "s_contrast",
+    "stud_contrast",
+    "gen_class",
+    "weight",
+    "w_std",
+)
+
+
+def wofe_from_files(
+    evidence: str | Path,
+    deposits: str | Path,
+    *,
+    weights_type: str = "ascending",
+    unit_area_km2: float = 1.0,
+    confidence: float = 2.0,
+    missing_value: float | None = None,
+    convention: str = "ga",
+    layer: str | None = None,
+) -> pd.DataFrame:
+    """Read an evidence raster and deposit points, and compute the weights table.
+
+    Parameters
+    ----------
+    evidence : path
+        Integer (class) or continuous raster; nodata is outside the study area.
+    deposits : path
+        Point file (shapefile, GeoPackage, GeoJSON) in the raster's CRS; points outside
+        the raster are refused.
+    weights_type, unit_area_km2, confidence, missing_value, convention
+        See :class:`bornite.prospectivity.weights.WeightsSpec`.
+    layer : str, optional
+        Layer of a multi-layer deposit file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The weights table (:data:`bornite.prospectivity.weights.WEIGHTS_COLUMNS`), with
+        ``attrs`` from :func:`~bornite.prospectivity.weights.weights_of_evidence` plus
+        ``evidence``, ``deposits`` and ``shared_cells``.
+    """
+    grid = read_raster(evidence)
+    points = read_points(deposits, layer=layer)
+    counts = points_to_cells(points, grid)
+    table = weights_of_evidence(
+        grid,
+        counts,
+        weights_type=weights_type,  # type: ignore[arg-type]
+        unit_area_km2=unit_area_km2,
+        confidence=confidence,
+        missing_value=missing_value,
+        convention=convention,  # type: ignore[arg-type]
+    )
+    table.attrs.update(
+        evidence=str(evidence), deposits=str(deposits), shared_cells=counts.attrs["shared_cells"]
+    )
+    logger.info("weights of %s: %d classes", evidence, len(table))
+    return table
+
+
+def wofe_records(table: pd.DataFrame) -> dict[str, Any]:
+    """The table as JSON-ready data: the summary and one record per class."""
+    keep = [c for c in WOFE_TABLE_COLUMNS if c in table.columns]
+    attrs = table.attrs
+    summary = {
+        key: attrs.get(key)
+        for key in (
+            "evidence",
+            "deposits",
+            "weights_type",
+            "unit_area_km2",
+            "convention",
+            "confidence",
+            "n_deposits",
+            "total_area_km2",
+            "total_area_units",
+            "prior",
+            "threshold_class",
+            "shared_cells",
+        )
+        if key in attrs
+    }
+    return {"summary": summary, "classes": table[keep].to_dict("records")}
