@@ -90,6 +90,7 @@ def test_ok_weights_sum_to_one_and_variance_is_positive(samples):
         "estimate",
         "variance",
         "n_samples",
+        "n_holes",
         "mean_distance",
         "slope_of_regression",
         "kriging_efficiency",
@@ -275,3 +276,17 @@ def test_inverse_distance():
     aniso = InverseDistance(neighbourhood=nb).fit(xyz, z).predict([[5.0, 1.0, 0.0]])
     assert aniso["n_samples"][0] == 2  # the sample 20 m north is outside the 10 m semi-axis
     assert aniso["estimate"][0] == pytest.approx(1.5, rel=0.05)
+
+
+def test_number_of_distinct_holes_per_target():
+    xyz = np.array([[0.0, 0, z] for z in range(4)] + [[10.0, 0, z] for z in range(4)])
+    holes = ["a"] * 4 + ["b"] * 4
+    model = VariogramModel(0.1, (Structure("spherical", 1.0, 50.0),))
+    search = SearchNeighbourhood(100.0, max_samples=3)
+    near_a = [[0.0, 0.0, 1.5]]
+    table = OrdinaryKriging(model, neighbourhood=search).fit(xyz, np.arange(8.0), holes)
+    assert table.predict(near_a)["n_holes"].iloc[0] == 1
+    wide = OrdinaryKriging(model, neighbourhood=SearchNeighbourhood(100.0, max_samples=8))
+    assert wide.fit(xyz, np.arange(8.0), holes).predict(near_a)["n_holes"].iloc[0] == 2
+    unnamed = OrdinaryKriging(model, neighbourhood=search).fit(xyz, np.arange(8.0))
+    assert np.isnan(unnamed.predict(near_a)["n_holes"].iloc[0])

@@ -45,6 +45,7 @@ KRIGING_COLUMNS = (
     "estimate",
     "variance",
     "n_samples",
+    "n_holes",
     "mean_distance",
     "slope_of_regression",
     "kriging_efficiency",
@@ -211,6 +212,7 @@ class _KrigingBase:
         self.values_ = _as_values(values, n)
         self.hole_ids_ = None if hole_ids is None else np.asarray(hole_ids)
         codes = _hole_codes(hole_ids, n)
+        self.hole_codes_ = codes
         self.n_samples_ = n
         if self.block_size is None:
             self.discretisation_offsets_ = np.zeros((1, 3))
@@ -295,8 +297,9 @@ class _KrigingBase:
         -------
         pandas.DataFrame
             One row per target with columns ``estimate``, ``variance`` (kriging variance),
-            ``n_samples``, ``mean_distance`` (mean Euclidean distance in metres from the
-            target to its samples), ``slope_of_regression``, ``kriging_efficiency`` and
+            ``n_samples``, ``n_holes`` (distinct holes among the samples; NaN when ``fit``
+            had no ``hole_ids``), ``mean_distance`` (mean Euclidean distance in metres from
+            the target to its samples), ``slope_of_regression``, ``kriging_efficiency`` and
             ``sum_weights``. Targets with fewer than ``min_samples`` samples in the search
             ellipsoid get NaN and ``n_samples = 0``. ``attrs`` records the method and support.
         """
@@ -473,6 +476,7 @@ class _KrigingBase:
             "estimate": estimate,
             "variance": np.maximum(variance, 0.0),
             "n_samples": nvalid.astype(float),
+            "n_holes": _distinct_holes(getattr(self, "hole_codes_", None), idx, valid),
             "mean_distance": mean_distance,
             "slope_of_regression": slope,
             "kriging_efficiency": (cbb - variance) / cbb,
@@ -481,12 +485,22 @@ class _KrigingBase:
         empty = nvalid == 0
         if empty.any():
             for name, column in result.items():
-                if name != "n_samples":
+                if name not in ("n_samples", "n_holes"):
                     column[empty] = np.nan
         return result
 
     def _mean(self) -> float:
         raise NotImplementedError
+
+
+def _distinct_holes(codes: IntArray | None, idx: IntArray, valid: BoolArray) -> FloatArray:
+    """Number of distinct holes among each target's samples (NaN without hole ids)."""
+    if codes is None:
+        return np.full(idx.shape[0], np.nan)
+    holes = np.sort(np.where(valid, codes[idx], -1), axis=1)
+    new = np.ones(holes.shape, dtype=bool)
+    new[:, 1:] = holes[:, 1:] != holes[:, :-1]
+    return np.asarray(((holes >= 0) & new).sum(axis=1), dtype=float)
 
 
 def _batched_solve(system: FloatArray, right: FloatArray) -> FloatArray:
