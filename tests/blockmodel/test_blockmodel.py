@@ -182,3 +182,15 @@ def test_swath_and_exports(tmp_path):
     values = " ".join(vtk[vtk.index("LOOKUP_TABLE default") + 1 :]).split()
     # x fastest: (0,0), (1,0), (2,0), (0,1), (1,1), (2,1)
     assert values == ["0.1", "0.3", "0.5", "0.2", "0.4", "nan"]
+
+
+def test_density_by_domain_feeds_the_tonnage():
+    from bornite.blockmodel import density_by_domain  # noqa: PLC0415
+
+    grid = BlockGrid((0.0, 0.0, 0.0), (10.0, 10.0, 10.0), (4, 1, 1))
+    model = grid.dataset(cu_pct=[0.5, 0.5, 0.5, 0.5], rock=[1, 1, 2, 3])
+    model["density"] = density_by_domain(model, "rock", {1: 2.6, 2: 3.0}, default=2.0)
+    curve = grade_tonnage_curve(model, "cu_pct", [0.0], density="density")
+    assert curve.loc[0, "tonnes"] == pytest.approx(1000.0 * (2.6 + 2.6 + 3.0 + 2.0))
+    with pytest.raises(ValidationError, match=r"no density for domain code\(s\) \[3\]"):
+        density_by_domain(model, "rock", {1: 2.6, 2: 3.0})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import numpy.typing as npt
 import xarray as xr
@@ -9,7 +11,7 @@ import xarray as xr
 from bornite.blockmodel.grid import BlockGrid
 from bornite.errors import ValidationError
 
-__all__ = ["grade_shell", "inside_wireframe"]
+__all__ = ["density_by_domain", "grade_shell", "inside_wireframe"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -111,6 +113,58 @@ def grade_shell(model: xr.Dataset, variable: str, threshold: float) -> xr.DataAr
         msg = f"block model has no variable {variable!r}; it has {', '.join(map(str, model))}"
         raise ValidationError(msg)
     return (model[variable] >= threshold).rename(f"{variable}_ge_{threshold:g}")
+
+
+def density_by_domain(
+    model: xr.Dataset,
+    domain: str,
+    densities: Mapping[int, float],
+    *,
+    default: float | None = None,
+) -> xr.DataArray:
+    """Dry bulk density (t/m^3) of each block from its domain code.
+
+    Parameters
+    ----------
+    model : xarray.Dataset
+        Block model with an integer domain variable.
+    domain : str
+        Name of the domain variable (e.g. codes from :func:`inside_wireframe` or
+        :func:`grade_shell` cast to int, or a lithology model).
+    densities : mapping of int to float
+        Density of each domain code.
+    default : float, optional
+        Density of codes not in ``densities``; without it such blocks are an error.
+
+    Returns
+    -------
+    xarray.DataArray
+        ``density`` on the grid, ready for ``grade_tonnage_curve(..., density="density")``.
+
+    Examples
+    --------
+    >>> grid = BlockGrid((0.0, 0.0, 0.0), (1.0, 1.0, 1.0), (3, 1, 1))
+    >>> model = grid.dataset(rock=[1, 2, 1])
+    >>> density_by_domain(model, "rock", {1: 2.7, 2: 2.9}).values.ravel().tolist()
+    [2.7, 2.9, 2.7]
+    """
+    if domain not in model:
+        msg = f"block model has no domain variable {domain!r}; it has {', '.join(map(str, model))}"
+        raise ValidationError(msg)
+    for code, value in densities.items():
+        if not (np.isfinite(value) and value > 0):
+            msg = f"density of domain {code} must be a number > 0 t/m^3, got {value!r}"
+            raise ValidationError(msg)
+    codes = model[domain].values
+    known = np.isin(codes, list(densities))
+    if default is None and not known.all():
+        missing = sorted({int(c) for c in np.unique(codes[~known]) if np.isfinite(c)})
+        msg = f"no density for domain code(s) {missing}; add them to densities or give a default"
+        raise ValidationError(msg)
+    out = np.full(codes.shape, np.nan if default is None else float(default))
+    for code, value in densities.items():
+        out[codes == code] = float(value)
+    return xr.DataArray(out, dims=model[domain].dims, coords=model[domain].coords, name="density")
 
 
 def _box_triangles(low: tuple[float, float, float], high: tuple[float, float, float]) -> FloatArray:
