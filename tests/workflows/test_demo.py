@@ -44,6 +44,8 @@ def test_demo_writes_report_summary_and_inputs(demo):
     assert "https://" not in html.replace('xmlns="http', "")
     assert (out / "inputs" / "west.toml").is_file()
     assert summary["report"] == str(out / "report.html")
+    for tract in ("west", "east", "north"):
+        assert len(list((out / tract / "figures").glob("*.svg"))) >= 3
 
 
 def test_demo_deposit_stage_estimates_against_the_truth(demo):

@@ -18,7 +18,7 @@ from typing import Any
 
 from bornite.datasets import demo_dir
 from bornite.io import check_output_dir, write_json, write_table
-from bornite.report import Report, Section, totals_section, write_report
+from bornite.report import Report, Section, totals_section, tract_figures, write_report
 from bornite.workflows.assessment import (
     TractResult,
     TractSpec,
@@ -37,7 +37,7 @@ from bornite.workflows.estimate import (
     write_estimate_outputs,
 )
 from bornite.workflows.regional import aggregate_results, load_aggregation_spec, summary_json
-from bornite.workflows.runs import copy_inputs, tract_section
+from bornite.workflows.runs import copy_inputs, tract_section, write_figures
 
 __all__ = ["run_demo"]
 
@@ -90,6 +90,7 @@ def _tract_stage(
     """Run the three tracts and aggregate them; per-tract tables go to ``folder/<tract>``."""
     aggregation = load_aggregation_spec(inputs / "aggregate.toml")
     results: list[TractResult] = []
+    sections: list[Section] = []
     total = trials * len(aggregation.tracts)
     for number, tract in enumerate(aggregation.tracts):
         assert tract.run_file is not None
@@ -107,6 +108,9 @@ def _tract_stage(
         tract_folder.mkdir(exist_ok=True)
         write_tract_outputs(result, tract_folder)
         write_json(summary_dict(result), tract_folder / "summary.json")
+        figures = tract_figures(result.pmf, result.model, result.simulation)
+        write_figures(figures, tract_folder / "figures")
+        sections.append(tract_section(result, figures))
     totals = {t.name: r.simulation.totals for t, r in zip(aggregation.tracts, results, strict=True)}
     seed = aggregation.seed if aggregation.seed is not None else 0
     combined, summary = aggregate_results(
@@ -139,12 +143,12 @@ def _tract_stage(
     if len(economic_means) == len(tracts_json):
         # The mean of a sum is the sum of the means, whatever the correlation.
         aggregate["economic_cu_t_mean"] = float(sum(economic_means))
-    sections = [
+    sections.insert(
+        0,
         totals_section(
             "All tracts, rank-correlated (illustrative)", combined, summary, illustrative=True
-        )
-    ]
-    sections += [tract_section(r) for r in results]
+        ),
+    )
     return {"tracts": tracts_json, "aggregate": aggregate, "seed": seed}, sections
 
 
