@@ -8,15 +8,19 @@ from bornite.datasets.deposit import (
     truth_at,
 )
 from bornite.datasets.examples import demo_dir
+from bornite.datasets.region import REGION_RULE, SyntheticRegion, synthetic_region
 from bornite.datasets.synthetic import PORPHYRY_2008, porphyry_grade_tonnage
 
 __all__ = [
     "PORPHYRY_2008",
+    "REGION_RULE",
     "PorphyryDeposit",
+    "SyntheticRegion",
     "block_truth",
     "demo_dir",
     "porphyry_grade_tonnage",
     "synthetic_drill_campaign",
     "synthetic_porphyry_deposit",
+    "synthetic_region",
     "truth_at",
 ]

@@ -14,6 +14,16 @@ from bornite.prospectivity.curves import (
     roc_auc_map,
     success_rate_curve,
 )
+from bornite.prospectivity.evidence import (
+    classify,
+    distance_to_lines,
+    distance_to_polygon_boundaries,
+    interpolate_samples,
+    line_density,
+    point_density,
+    rasterize_polygons,
+    within_distance,
+)
 from bornite.prospectivity.fuzzy import (
     fuzzy_algebraic_product,
     fuzzy_algebraic_sum,
@@ -26,6 +36,37 @@ from bornite.prospectivity.fuzzy import (
     fuzzy_near,
     fuzzy_or,
     fuzzy_small,
+)
+from bornite.prospectivity.grid import (
+    RASTER_DIMS,
+    RasterGrid,
+    check_layer,
+    grid_of,
+    masked_values,
+    stack_layers,
+)
+from bornite.prospectivity.models import (
+    MODEL_METHODS,
+    ProspectivityModel,
+    categorical_layers,
+    permutation_importances,
+    predict_map,
+    sample_presence_background,
+)
+from bornite.prospectivity.targets import (
+    TARGET_COLUMNS,
+    extract_targets,
+)
+from bornite.prospectivity.validation import (
+    AucResult,
+    CrossValidationResult,
+    block_folds,
+    buffered_folds,
+    buffered_leave_one_out,
+    cross_validate,
+    random_folds,
+    roc_auc,
+    roc_auc_ci,
 )
 from bornite.prospectivity.weights import (
     WEIGHTS_COLUMNS,
@@ -41,13 +82,30 @@ from bornite.prospectivity.weights import (
 )
 
 __all__ = [
+    "MODEL_METHODS",
+    "RASTER_DIMS",
+    "TARGET_COLUMNS",
     "WEIGHTS_COLUMNS",
+    "AucResult",
     "ConditionalIndependenceResult",
+    "CrossValidationResult",
+    "ProspectivityModel",
+    "RasterGrid",
     "WeightsSpec",
+    "block_folds",
+    "buffered_folds",
+    "buffered_leave_one_out",
     "capture_table",
+    "categorical_layers",
+    "check_layer",
     "class_frequencies",
+    "classify",
     "conditional_independence_test",
+    "cross_validate",
     "curve_auc",
+    "distance_to_lines",
+    "distance_to_polygon_boundaries",
+    "extract_targets",
     "fuzzy_algebraic_product",
     "fuzzy_algebraic_sum",
     "fuzzy_and",
@@ -60,11 +118,25 @@ __all__ = [
     "fuzzy_or",
     "fuzzy_small",
     "generalise_weights",
+    "grid_of",
+    "interpolate_samples",
+    "line_density",
+    "masked_values",
+    "permutation_importances",
+    "point_density",
     "posterior_probability",
+    "predict_map",
     "prediction_rate_curve",
+    "random_folds",
+    "rasterize_polygons",
+    "roc_auc",
+    "roc_auc_ci",
     "roc_auc_map",
+    "sample_presence_background",
+    "stack_layers",
     "success_rate_curve",
     "weights_from_counts",
     "weights_of_evidence",
     "weights_raster",
+    "within_distance",
 ]
