@@ -13,6 +13,13 @@ from bornite.io.mapwizard import (
     read_pmf_csv,
     read_tract_pmfs,
 )
+from bornite.io.minelib import (
+    MineLibInstance,
+    read_minelib,
+    read_minelib_blocks,
+    read_minelib_precedence,
+    read_minelib_values,
+)
 from bornite.io.outputs import (
     check_output_dir,
     to_jsonable,
@@ -31,12 +38,13 @@ from bornite.io.raster import (
     write_raster,
 )
 from bornite.io.stl import read_stl
-from bornite.io.vector import points_to_cells, read_points, read_vector
+from bornite.io.vector import points_to_cells, read_points, read_vector, write_targets
 
 __all__ = [
     "BABBITT_MAPPING",
     "FOOT",
     "RESAMPLING_METHODS",
+    "MineLibInstance",
     "align",
     "block_table",
     "check_aligned",
@@ -51,6 +59,10 @@ __all__ = [
     "read_elicitation",
     "read_grade_tonnage",
     "read_mapmark4_simulation",
+    "read_minelib",
+    "read_minelib_blocks",
+    "read_minelib_precedence",
+    "read_minelib_values",
     "read_pmf_csv",
     "read_points",
     "read_raef_parameters",
@@ -64,6 +76,7 @@ __all__ = [
     "write_json",
     "write_raster",
     "write_table",
+    "write_targets",
     "write_text",
     "write_vtk",
 ]

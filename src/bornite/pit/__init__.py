@@ -1,4 +1,28 @@
-"""Ultimate pit and nested shells: economic block values, slope precedence, exact maximum
-closure and parametric shells on bornite block models and MineLib instances."""
+"""Open-pit limits: economic block values, slope precedence, the ultimate pit (an exact
+maximum closure) and nested shells by revenue factor, for reporting a resource inside a shape
+with reasonable prospects for eventual economic extraction."""
 
-__all__: list[str] = []
+from bornite.pit.economics import PitEconomics, block_values, breakeven_grade, value_at
+from bornite.pit.precedence import SlopeSet, block_arcs, pattern_report, slope_pattern
+from bornite.pit.shells import DEFAULT_REVENUE_FACTORS, nested_shells, pit_by_pit, select_shell
+from bornite.pit.solve import ENGINES, PitSolution, check_closure, integer_values, ultimate_pit
+
+__all__ = [
+    "DEFAULT_REVENUE_FACTORS",
+    "ENGINES",
+    "PitEconomics",
+    "PitSolution",
+    "SlopeSet",
+    "block_arcs",
+    "block_values",
+    "breakeven_grade",
+    "check_closure",
+    "integer_values",
+    "nested_shells",
+    "pattern_report",
+    "pit_by_pit",
+    "select_shell",
+    "slope_pattern",
+    "ultimate_pit",
+    "value_at",
+]

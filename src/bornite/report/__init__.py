@@ -5,6 +5,8 @@
   and the simulated totals (:func:`ccdf_figure`, :func:`marginals_figure`), built without
   pyplot, and their serialisation for a web page (:func:`figure_to_svg`,
   :func:`figure_to_png_base64`, :func:`embed_figure`).
+* :mod:`bornite.report.estimate`, :mod:`bornite.report.pit`, :mod:`bornite.report.prospect`
+  -- figures of a block-model estimate, of pit shells and of a prospectivity run.
 * :mod:`bornite.report.html` -- the document model (:class:`Report`, :class:`Section`), the
   standard tract section (:func:`assessment_section`) and one-file HTML output
   (:func:`render_report`, :func:`write_report`) that works offline.
@@ -30,6 +32,7 @@ from bornite.report.html import (
     tract_figures,
     write_report,
 )
+from bornite.report.pit import pit_by_pit_figure, pit_section, pit_section_figure
 
 __all__ = [
     "Report",
@@ -44,6 +47,9 @@ __all__ = [
     "format_tonnes",
     "grade_figure",
     "marginals_figure",
+    "pit_by_pit_figure",
+    "pit_section",
+    "pit_section_figure",
     "pmf_figure",
     "render_report",
     "tonnage_figure",

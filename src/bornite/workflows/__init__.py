@@ -15,6 +15,13 @@ from bornite.workflows.assessment import (
     summary_dict,
 )
 from bornite.workflows.demo import run_demo
+from bornite.workflows.pit import (
+    PitRunSpec,
+    load_pit_spec,
+    run_pit,
+    run_pit_to_dir,
+    solve_minelib,
+)
 from bornite.workflows.regional import (
     AggregationSpec,
     FilterSpec,
@@ -31,17 +38,22 @@ __all__ = [
     "DepositCountSpec",
     "FilterSpec",
     "GradeTonnageSpec",
+    "PitRunSpec",
     "TractResult",
     "TractSpec",
     "fit_pmf",
     "load_aggregation_spec",
     "load_filter_spec",
+    "load_pit_spec",
     "load_tract_spec",
     "pmf_from_cli",
     "run_aggregation_to_dir",
     "run_demo",
     "run_filter_to_dir",
+    "run_pit",
+    "run_pit_to_dir",
     "run_tract",
     "run_tract_to_dir",
+    "solve_minelib",
     "summary_dict",
 ]

@@ -1,0 +1,360 @@
+"""Nested pit shells by revenue factor, pit-by-pit tables and the choice of a reporting shell.
+
+Scaling the metal prices by a revenue factor ``f`` changes each block's value to
+``max(f R - P, 0) - M``, which never decreases with ``f``. The ultimate pits then grow with
+``f`` and can be chosen nested (parametric maximum closure, Lerchs & Grossmann 1965; Gallo,
+Grigoriadis & Tarjan 1989).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from bornite._config import get_options
+from bornite.errors import ValidationError
+from bornite.pit.economics import value_at
+from bornite.pit.solve import IntArray, check_closure, integer_values, ultimate_pit
+
+__all__ = ["DEFAULT_REVENUE_FACTORS", "nested_shells", "pit_by_pit", "select_shell"]
+
+#: Twenty revenue factors, 0.30 to 1.25 by 0.05 (1.0 included).
+DEFAULT_REVENUE_FACTORS: tuple[float, ...] = tuple(round(0.30 + 0.05 * k, 2) for k in range(20))
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def _solve_between(
+    values_of: Callable[[int, IntArray], IntArray],
+    free: IntArray,
+    src: IntArray,
+    dst: IntArray,
+    low: int,
+    high: int,
+    shell: IntArray,
+    engine: str,
+    local: IntArray,
+    threads: int = 1,
+) -> None:
+    """Assign the shells ``low + 1 .. high - 1`` to the ``free`` blocks (divide and conquer).
+
+    ``free`` holds the blocks inside pit ``high`` but outside pit ``low``; the arcs are those
+    between free blocks (arcs to pit ``low`` are met, none leave pit ``high``). The two halves
+    touch disjoint blocks, so with ``threads > 1`` one of them runs on another thread.
+    """
+    if high - low <= 1 or free.size == 0:
+        return
+    middle = (low + high) // 2
+    local[free] = np.arange(free.size)
+    pit = ultimate_pit(values_of(middle, free), local[src], local[dst], engine=engine)
+    inside = free[pit.mask]
+    shell[inside] = np.minimum(shell[inside], middle)
+    taken = np.zeros(local.size, dtype=bool)
+    taken[inside] = True
+    both_in = taken[src] & taken[dst]
+    both_out = ~taken[src] & ~taken[dst]
+    rest = free[~pit.mask]
+    half = max(threads // 2, 1)
+    lower = (values_of, inside, src[both_in], dst[both_in], low, middle, shell, engine, local, half)
+    upper = (
+        values_of,
+        rest,
+        src[both_out],
+        dst[both_out],
+        middle,
+        high,
+        shell,
+        engine,
+        local,
+        half,
+    )
+    if threads < 2:
+        _solve_between(*lower)
+        _solve_between(*upper)
+        return
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            _solve_between(*upper)
+        except BaseException as error:  # re-raised in the calling thread
+            errors.append(error)
+
+    worker = threading.Thread(target=run, name="bornite-shells")
+    worker.start()
+    try:
+        _solve_between(*lower)
+    finally:
+        worker.join()
+    if errors:
+        raise errors[0]
+
+
+def nested_shells(
+    revenue: npt.ArrayLike,
+    processing_cost: npt.ArrayLike,
+    mining_cost: npt.ArrayLike,
+    source: npt.ArrayLike,
+    target: npt.ArrayLike,
+    revenue_factors: Sequence[float] = DEFAULT_REVENUE_FACTORS,
+    *,
+    unit: float = 1.0,
+    engine: str = "auto",
+    n_jobs: int | None = None,
+) -> IntArray:
+    """Nested ultimate pits for increasing revenue factors.
+
+    Parameters
+    ----------
+    revenue, processing_cost, mining_cost : array_like
+        Per block, in USD at revenue factor 1 (see :func:`bornite.pit.block_values`).
+    source, target : array_like of int
+        Precedence arcs (mining ``source[k]`` needs ``target[k]``).
+    revenue_factors : sequence of float
+        Strictly increasing, positive price multipliers.
+    unit : float
+        Values are rounded to whole multiples of ``unit`` (USD) for the exact integer solve.
+    engine : str
+        Max-closure engine (see :func:`bornite.pit.ultimate_pit`).
+    n_jobs : int, optional
+        Threads for the independent halves of the bisection (default: the ``n_jobs`` option
+        of :func:`bornite.set_options`, 1). The result does not depend on it.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        For every block, the number (1-based) of the first shell that contains it; 0 when no
+        shell does. Shell ``k`` is the set of blocks with ``1 <= shell <= k``.
+
+    Notes
+    -----
+    The factor nearest 1 is solved first on all blocks, then the largest factor on the blocks
+    outside that pit only (with it taken as mined). The factors between two solved ones
+    (``low``, ``high``) are then solved by bisection on the blocks of pit ``high`` not in pit
+    ``low`` only, with pit ``low`` taken as mined. Any optimal
+    pit for a factor between the two can be cut down to one lying between them without losing
+    value (optimal closures form a lattice and values grow with the factor), so each
+    restricted solve is exact and the shells are nested by construction, whatever optimal
+    pit an engine returns. Each level of the bisection touches each block once, so 20 shells
+    cost about ``log2(20)`` solves of the largest pit.
+
+    Examples
+    --------
+    >>> # two columns (waste over ore): the poor one pays at factor 1, the rich at 0.5
+    >>> shells = nested_shells([0, 30, 0, 100], [0, 10, 0, 10], [5, 5, 5, 5],
+    ...                        [1, 3], [0, 2], [0.5, 1.0])
+    >>> shells.tolist()
+    [2, 2, 1, 1]
+    """
+    factors = [float(f) for f in revenue_factors]
+    if not factors or any(not math.isfinite(f) or f <= 0 for f in factors):
+        msg = f"revenue factors must be positive numbers, got {factors}"
+        raise ValidationError(msg)
+    if any(b <= a for a, b in itertools.pairwise(factors)):
+        msg = f"revenue factors must be strictly increasing, got {factors}"
+        raise ValidationError(msg)
+    r = np.asarray(revenue, dtype=float).ravel()
+    p = np.asarray(processing_cost, dtype=float).ravel()
+    m = np.asarray(mining_cost, dtype=float).ravel()
+    if not r.size == p.size == m.size:
+        msg = (
+            "revenue, processing and mining costs need one value per block, got "
+            f"{r.size}, {p.size} and {m.size}"
+        )
+        raise ValidationError(msg)
+    src = np.asarray(source, dtype=np.int64).ravel()
+    dst = np.asarray(target, dtype=np.int64).ravel()
+
+    def values_of(k: int, blocks: IntArray) -> IntArray:
+        return integer_values(value_at(r[blocks], p[blocks], m[blocks], factors[k]), unit)
+
+    n = r.size
+    top = len(factors) - 1
+    threads = int(get_options()["n_jobs"] if n_jobs is None else n_jobs)
+    if threads < 1:
+        msg = f"n_jobs must be >= 1, got {n_jobs}"
+        raise ValidationError(msg)
+    shell = np.full(n, len(factors), dtype=np.int64)  # len(factors): outside every shell
+    local = np.full(n, -1, dtype=np.int64)
+    # the pit nearest factor 1 first, on every block; then the largest factor on the blocks
+    # outside it only (that pit mined), which is a much smaller flow problem than solving
+    # the largest factor on every block
+    base = min(range(len(factors)), key=lambda k: (abs(factors[k] - 1.0), k))
+    pit = ultimate_pit(values_of(base, np.arange(n)), src, dst, engine=engine)
+    inner = pit.mask
+    shell[inner] = base
+    outer = inner.copy()
+    from_inner, to_inner = inner[src], inner[dst]
+    between = ~from_inner & ~to_inner
+    src_out, dst_out = src[between], dst[between]
+    if base < top:
+        rest = np.flatnonzero(~inner)
+        local[rest] = np.arange(rest.size)
+        extra = ultimate_pit(values_of(top, rest), local[src_out], local[dst_out], engine=engine)
+        added = rest[extra.mask]
+        shell[added] = top
+        outer[added] = True
+    below = from_inner & to_inner
+    del from_inner, to_inner, between
+    _solve_between(
+        values_of,
+        np.flatnonzero(inner),
+        src[below],
+        dst[below],
+        -1,
+        base,
+        shell,
+        engine,
+        local,
+        threads,
+    )
+    above = outer[src_out] & outer[dst_out]  # arcs between blocks of the ring outer - inner
+    _solve_between(
+        values_of,
+        np.flatnonzero(outer & ~inner),
+        src_out[above],
+        dst_out[above],
+        base,
+        top,
+        shell,
+        engine,
+        local,
+        threads,
+    )
+    shell = np.where(shell >= len(factors), 0, shell + 1)
+    # every shell is closed at once: an arc from a block of shell k must end in shell <= k
+    small: npt.NDArray[np.signedinteger[Any]] = shell.astype(
+        np.int16 if len(factors) < 2**15 else np.int64
+    )
+    first, needed = small[src], small[dst]
+    bad = (first > 0) & ((needed == 0) | (needed > first))
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        check_closure((shell >= 1) & (shell <= int(first[k])), src, dst)  # raises, naming it
+    return shell
+
+
+def pit_by_pit(
+    shell: npt.ArrayLike,
+    revenue_factors: Sequence[float],
+    *,
+    tonnes: npt.ArrayLike,
+    ore_t: npt.ArrayLike,
+    metal_t: npt.ArrayLike,
+    revenue: npt.ArrayLike,
+    processing_cost: npt.ArrayLike,
+    mining_cost: npt.ArrayLike,
+    grade_unit: str = "%",
+) -> pd.DataFrame:
+    """Tonnes, grade, metal, waste and value of every nested pit, at revenue factor 1.
+
+    Parameters
+    ----------
+    shell : array_like of int
+        First shell of every block (from :func:`nested_shells`; 0 outside).
+    revenue_factors : sequence of float
+        The factors of the shells.
+    tonnes, ore_t, metal_t, revenue, processing_cost, mining_cost : array_like
+        Per block: rock tonnes, tonnes milled if processed, metal milled if processed
+        (tonnes), and the value components at revenue factor 1 (USD).
+    grade_unit : str
+        Unit of the reported ``grade`` (``"%"``, ``"g/t"``...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per shell: ``shell``, ``revenue_factor``, ``blocks``, ``rock_t``, ``ore_t``,
+        ``waste_t``, ``strip_ratio``, ``grade`` (mean milled grade in ``grade_unit``),
+        ``metal_t``, ``value_usd`` (undiscounted, at revenue factor 1, each block processed
+        only if it pays at factor 1).
+
+    Examples
+    --------
+    >>> t = pit_by_pit([1, 0, 2], [0.8, 1.0], tonnes=[10, 10, 10], ore_t=[10, 10, 10],
+    ...                metal_t=[0.25, 0.0, 0.5], revenue=[100, 0, 50], processing_cost=[20, 20, 20],
+    ...                mining_cost=[5, 5, 5])
+    >>> t[["shell", "ore_t", "waste_t", "metal_t", "value_usd"]].to_dict("records")[1]
+    {'shell': 2, 'ore_t': 20.0, 'waste_t': 0.0, 'metal_t': 0.75, 'value_usd': 100.0}
+    """
+    from bornite.core.units import from_mass_fraction  # noqa: PLC0415
+
+    s = np.asarray(shell, dtype=np.int64).ravel()
+    r = np.asarray(revenue, dtype=float).ravel()
+    p = np.asarray(processing_cost, dtype=float).ravel()
+    m = np.asarray(mining_cost, dtype=float).ravel()
+    process = r > p
+    rows = []
+    for k, factor in enumerate(revenue_factors, start=1):
+        inside = (s >= 1) & (s <= k)
+        ore_mask = inside & process
+        rock = float(np.asarray(tonnes, dtype=float).ravel()[inside].sum())
+        ore = float(np.asarray(ore_t, dtype=float).ravel()[ore_mask].sum())
+        metal = float(np.asarray(metal_t, dtype=float).ravel()[ore_mask].sum())
+        waste = max(rock - ore, 0.0)
+        rows.append(
+            {
+                "shell": k,
+                "revenue_factor": float(factor),
+                "blocks": int(inside.sum()),
+                "rock_t": rock,
+                "ore_t": ore,
+                "waste_t": waste,
+                "strip_ratio": waste / ore if ore > 0 else np.nan,
+                "grade": float(from_mass_fraction(metal / ore, grade_unit)) if ore > 0 else np.nan,
+                "metal_t": metal,
+                "value_usd": float(value_at(r[inside], p[inside], m[inside], 1.0).sum()),
+            }
+        )
+    table = pd.DataFrame(rows)
+    table.attrs["grade_unit"] = grade_unit
+    return table
+
+
+def select_shell(
+    table: pd.DataFrame, *, method: str = "revenue_factor", revenue_factor: float = 1.0
+) -> int:
+    """The shell to report a resource in.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Pit-by-pit table from :func:`pit_by_pit`.
+    method : {"revenue_factor", "max_value"}
+        ``"revenue_factor"``: the largest shell whose factor does not exceed
+        ``revenue_factor`` (a resource pit is often taken at a price above the reserve
+        price, e.g. 1.3); ``"max_value"``: the shell of largest undiscounted value.
+    revenue_factor : float
+        Factor for ``method="revenue_factor"``.
+
+    Returns
+    -------
+    int
+        The shell number (1-based).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"shell": [1, 2, 3], "revenue_factor": [0.8, 1.0, 1.2],
+    ...                   "value_usd": [5.0, 7.0, 6.0]})
+    >>> select_shell(t), select_shell(t, method="max_value"), select_shell(t, revenue_factor=1.3)
+    (2, 2, 3)
+    """
+    if method == "max_value":
+        return int(table["shell"].iloc[int(np.argmax(table["value_usd"].to_numpy()))])
+    if method != "revenue_factor":
+        msg = f"method must be 'revenue_factor' or 'max_value', got {method!r}"
+        raise ValidationError(msg)
+    eligible = table[table["revenue_factor"] <= revenue_factor + 1e-12]
+    if eligible.empty:
+        msg = (
+            f"no shell has a revenue factor <= {revenue_factor}; the smallest is "
+            f"{table['revenue_factor'].min()}: add lower factors or raise the selection factor"
+        )
+        raise ValidationError(msg)
+    return int(eligible["shell"].iloc[-1])

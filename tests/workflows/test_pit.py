@@ -1,0 +1,170 @@
+"""Pit run files -> nested shells, reporting shell and pit-constrained resource."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bornite.errors import RunConfigError
+from bornite.workflows.pit import load_pit_spec, model_from_table, run_pit, run_pit_to_dir
+
+RUN = """
+name = "toy porphyry"
+[model]
+block_model = "block_model.parquet"
+{size}
+density = 2.7
+[economics]
+prices = {{ cu = 9000.0 }}
+recovery = 0.88
+mining_cost = 2.0
+mining_cost_increment = 0.004
+processing_cost = 9.0
+selling_cost = 600.0
+royalty = 0.03
+dilution = 0.05
+mining_recovery = 0.95
+[slopes]
+sectors = [[0, 45], [180, 40]]
+n_benches = 4
+[shells]
+revenue_factors = [0.4, 0.6, 0.8, 1.0, 1.2]
+select_factor = 1.0
+"""
+
+
+def _model(folder, *, with_json=True):
+    """A 20 x 20 x 10 block model (25 x 25 x 12.5 m) of a blob of copper, as estimate writes."""
+    shape = (20, 20, 10)
+    i, j, k = np.meshgrid(*(np.arange(n) for n in shape), indexing="ij")
+    r = np.sqrt(((i - 10) / 4.0) ** 2 + ((j - 10) / 3.0) ** 2 + ((k - 5) / 3.0) ** 2)
+    table = pd.DataFrame(
+        {
+            "easting": 500.0 + 25.0 * (i.ravel() + 0.5),
+            "northing": 800.0 + 25.0 * (j.ravel() + 0.5),
+            "elevation": -200.0 + 12.5 * (k.ravel() + 0.5),
+            "cu_pct": 0.9 * np.exp(-(r.ravel() ** 2)),
+            "category": np.where(r < 1.0, 1, np.where(r < 1.6, 2, 3)).ravel(),
+        }
+    )
+    table = table[table["cu_pct"] > 1e-3]  # estimate writes only estimated blocks
+    table.to_parquet(folder / "block_model.parquet", index=False)
+    if with_json:
+        (folder / "resource.json").write_text(
+            json.dumps({"grid": {"block_size": [25.0, 25.0, 12.5]}, "scheme": "cim"})
+        )
+    return table
+
+
+def _run_file(folder, size=""):
+    path = folder / "pit.toml"
+    path.write_text(RUN.format(size=size))
+    return path
+
+
+def test_shells_run_writes_nested_shells_resource_and_report(tmp_path):
+    _model(tmp_path)
+    record, paths = run_pit_to_dir(_run_file(tmp_path), tmp_path / "out")
+    names = {p.name for p in paths}
+    assert {"shells.csv", "resource.csv", "slopes.csv", "pit.json", "report.html"} <= names
+    assert {"pit_by_pit.svg", "section.svg"} <= names
+    shells = pd.read_csv(tmp_path / "out" / "shells.csv")
+    assert shells["blocks"].is_monotonic_increasing
+    assert shells["ore_t"].iloc[-1] > 0
+    assert record["selected_shell"] == 4  # factor 1.0
+    resource = pd.read_csv(tmp_path / "out" / "resource.csv")
+    assert resource["class"].tolist()[:3] == ["Measured", "Indicated", "Inferred"]
+    total = resource.iloc[-1]
+    assert total["ore_t"] == pytest.approx(resource["ore_t"].iloc[:3].sum())
+    assert total["ore_t"] == pytest.approx(shells["ore_t"].iloc[3])
+    blocks = pd.read_csv(tmp_path / "out" / "pit_blocks.csv")
+    assert (blocks["in_reporting_shell"] == (blocks["shell"] <= 4)).all()
+    html = (tmp_path / "out" / "report.html").read_text()
+    assert "Pit-constrained resource by class" in html
+    summary = json.loads((tmp_path / "out" / "pit.json").read_text())
+    assert summary["ultimate_pit"]["blocks"] > 0
+    assert summary["grid"]["block_size"] == [25.0, 25.0, 12.5]
+
+
+def test_ultimate_pit_equals_the_factor_one_shell_value(tmp_path):
+    _model(tmp_path)
+    result = run_pit(load_pit_spec(_run_file(tmp_path)))
+    one = result.table[result.table["revenue_factor"] == 1.0].iloc[0]
+    assert one["value_usd"] == pytest.approx(
+        result.record["ultimate_pit"]["value_usd"], abs=result.record["blocks"]
+    )
+    assert result.slopes["angle"].tolist() == [45.0, 40.0]
+
+
+def test_a_grade_column_named_estimate_is_mapped(tmp_path):
+    table = _model(tmp_path)
+    table.rename(columns={"cu_pct": "estimate"}).to_parquet(tmp_path / "block_model.parquet")
+    path = _run_file(tmp_path, size='grade = "estimate"\ngrade_unit = "%"')
+    result = run_pit(load_pit_spec(path))
+    assert "cu_pct" in result.model
+    assert result.table["ore_t"].iloc[-1] > 0
+    path.write_text(RUN.format(size='grade = "grade"'))
+    with pytest.raises(RunConfigError, match="no grade column 'grade'"):
+        run_pit(load_pit_spec(path))
+
+
+def test_domains_set_recovery_and_slopes(tmp_path):
+    table = _model(tmp_path)
+    table["domain"] = np.where(table["elevation"] < -120.0, "oxide", "sulphide")
+    table.to_parquet(tmp_path / "block_model.parquet", index=False)
+    path = tmp_path / "pit.toml"
+    text = RUN.format(size='domain = "domain"').replace(
+        "recovery = 0.88", "recovery = 0.88\ndomain_recovery = { oxide = { cu = 0.3 } }"
+    )
+    path.write_text(text + "[slopes.domains]\noxide = 35\n")
+    result = run_pit(load_pit_spec(path))
+    assert result.slopes["domain"].tolist() == ["(default)", "(default)", "oxide"]
+    assert result.slopes["angle"].tolist() == [45.0, 40.0, 35.0]
+    oxide = np.asarray(result.model["domain"].values == "oxide")
+    revenue = result.values["revenue_usd"].values
+    metal = result.values["cu_t"].values
+    rich = metal > 0
+    ratio = revenue[rich] / metal[rich]
+    np.testing.assert_allclose(ratio[oxide[rich]], 0.3 * 8400.0 * 0.97)
+    np.testing.assert_allclose(ratio[~oxide[rich]], 0.88 * 8400.0 * 0.97)
+    # shallower oxide slopes and lower recovery: a different, still closed, pit
+    plain = run_pit(load_pit_spec(_run_file(tmp_path)))
+    assert result.record["arcs"] != plain.record["arcs"]
+
+
+def test_model_from_table_rebuilds_the_grid_and_refuses_off_grid_rows():
+    table = pd.DataFrame(
+        {"easting": [5.0, 15.0], "northing": [5.0, 5.0], "elevation": [2.5, 7.5], "cu_pct": [1, 2]}
+    )
+    model = model_from_table(table, (10.0, 10.0, 5.0))
+    assert dict(model.sizes) == {"easting": 2, "northing": 1, "elevation": 2}
+    assert int(model["present"].sum()) == 2
+    assert np.isnan(model["cu_pct"].values).sum() == 2
+    with pytest.raises(RunConfigError, match="not on a regular grid"):
+        model_from_table(table, (4.0, 10.0, 5.0))
+    # up to a surface at 22 m: the grid (top at 10 m) grows by three 5 m benches (top 25 m)
+    raised = model_from_table(table, (10.0, 10.0, 5.0), surface=22.0)
+    assert raised.sizes["elevation"] == 5
+    assert float(raised["elevation"].max()) == 22.5
+    assert not raised["present"].values[:, :, 2:].any()
+
+
+def test_run_file_errors_name_the_table_and_key(tmp_path):
+    _model(tmp_path, with_json=False)
+    with pytest.raises(RunConfigError, match=r"block size is unknown"):
+        run_pit(load_pit_spec(_run_file(tmp_path)))
+    path = _run_file(tmp_path, size="block_size = [25.0, 25.0]")
+    with pytest.raises(RunConfigError, match=r"\[model\]: block_size must be three"):
+        load_pit_spec(path)
+    path.write_text(RUN.format(size="").replace("royalty = 0.03", "royalti = 0.03"))
+    with pytest.raises(RunConfigError, match=r"\[economics\]: unknown key\(s\) royalti"):
+        load_pit_spec(path)
+    path.write_text(RUN.format(size="").replace("[0, 45]", "[0, 95]"))
+    with pytest.raises(RunConfigError, match=r"\[slopes\]: .*between 0 and 90"):
+        load_pit_spec(path)
+    path.write_text(RUN.format(size="").replace("0.4, 0.6", "0.6, 0.4"))
+    with pytest.raises(RunConfigError, match=r"\[shells\]: revenue_factors must be strictly"):
+        load_pit_spec(path)
