@@ -9,7 +9,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from bornite.cli._common import JsonOption, console, handle_errors, print_json
+from bornite.cli._common import (
+    JsonOption,
+    OutOption,
+    OverwriteOption,
+    console,
+    handle_errors,
+    print_json,
+    progress_bar,
+)
 
 __all__ = ["prospect_app"]
 
@@ -121,3 +129,47 @@ def wofe_command(
     console.print(shown)
     if "threshold_class" in attrs:
         console.print(f"generalised pattern: classes up to {attrs['threshold_class']:g}")
+
+
+@prospect_app.command("run")
+@handle_errors
+def run_command(
+    run_file: Annotated[Path, typer.Argument(help="Prospectivity run file (TOML).")],
+    out: OutOption,
+    overwrite: OverwriteOption = False,
+    json: JsonOption = False,
+) -> None:
+    """Evidence layers and deposits -> prospectivity map, spatial CV, targets, report."""
+    from bornite.workflows.prospect import run_prospect_to_dir  # noqa: PLC0415
+
+    with progress_bar("mapping", enabled=not json) as progress:
+        record, paths = run_prospect_to_dir(run_file, out, overwrite=overwrite, progress=progress)
+    if json:
+        print_json(record)
+        return
+    console.print(
+        f"[bold]{record['name']}[/]: {record['method'].replace('_', ' ')} on "
+        f"{len(record['layers'])} layers, {record['deposits']} known deposits"
+    )
+    for scheme, auc in record["cross_validation"].items():
+        console.print(
+            f"cross-validated AUC ({scheme}): {auc['auc']:.3f} "
+            f"[{auc['lower']:.3f}, {auc['upper']:.3f}]"
+        )
+    permissive = record["permissive"]
+    console.print(
+        f"permissive tract: {permissive['area_km2']:,.0f} km2 "
+        f"({100 * permissive['area_fraction']:.1f} % of the area) holds "
+        f"{100 * permissive['capture']:.0f} % of the known deposits"
+    )
+    table = Table("rank", "km2", "mean p", "max p", "deposits", title="top targets")
+    for row in record["targets"][:10]:
+        table.add_row(
+            str(row["rank"]),
+            f"{row['area_km2']:,.1f}",
+            f"{row['mean_probability']:.3f}",
+            f"{row['max_probability']:.3f}",
+            str(row["n_deposits"]),
+        )
+    console.print(table)
+    console.print(f"wrote {len(paths)} files to {out}")

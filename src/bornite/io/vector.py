@@ -10,6 +10,7 @@ except on the grid's east and south edges, which belong to the last column / row
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,9 +19,9 @@ import pandas as pd
 import xarray as xr
 
 from bornite.errors import DataFileError, MissingDependencyError, ValidationError
-from bornite.io.raster import _same_crs, grid_transform
+from bornite.io.raster import _rasterio, _same_crs, grid_transform
 
-__all__ = ["points_to_cells", "read_points", "read_vector"]
+__all__ = ["points_to_cells", "read_points", "read_vector", "write_targets"]
 
 logger = logging.getLogger(__name__)
 
@@ -226,3 +227,58 @@ def points_to_cells(
     if n_out:
         logger.info("%d points outside the grid were left out", n_out)
     return grid
+
+
+def write_targets(
+    labels: xr.DataArray,
+    table: pd.DataFrame,
+    path: str | Path,
+    *,
+    id_column: str = "target_id",
+) -> Path:
+    """Write target regions as polygons (GeoPackage) with their table's columns.
+
+    Parameters
+    ----------
+    labels : xarray.DataArray
+        Label raster in bornite's grid convention: the target id in each cell, 0 (or NaN)
+        outside targets (:func:`bornite.prospectivity.extract_targets`).
+    table : pandas.DataFrame
+        One row per target with ``id_column``; its columns become the layer's attributes.
+    path : str or Path
+        Output ``.gpkg`` (replaced if it exists: callers check their output folder).
+    id_column : str
+        Column of ``table`` matching the label values.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    geopandas = _geopandas()
+    rasterio = _rasterio()
+    from rasterio import features  # noqa: PLC0415 (optional dependency)
+    from shapely.geometry import shape  # noqa: PLC0415
+    from shapely.ops import unary_union  # noqa: PLC0415
+
+    values = np.nan_to_num(np.asarray(labels.values, dtype=float), nan=0.0).astype(np.int32)
+    transform = rasterio.Affine(*grid_transform(labels)[:6])
+    parts: dict[int, list[Any]] = {}
+    for geometry, value in features.shapes(values, mask=values > 0, transform=transform):
+        parts.setdefault(int(value), []).append(shape(geometry))
+    missing = sorted(set(parts) - {int(v) for v in table[id_column]})
+    if missing:
+        msg = f"label raster has target ids {missing[:5]} that the table lacks"
+        raise ValidationError(msg)
+    rows = table[table[id_column].astype(int).isin(parts)].reset_index(drop=True)
+    geometries = [unary_union(parts[int(v)]) for v in rows[id_column]]
+    frame = geopandas.GeoDataFrame(rows, geometry=geometries, crs=labels.attrs.get("crs"))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.unlink()
+    with warnings.catch_warnings():
+        # A local grid without a CRS (synthetic data) is written as such, knowingly.
+        warnings.filterwarnings("ignore", message=".*crs.* was not provided")
+        frame.to_file(path, driver="GPKG", layer="targets")
+    return path
