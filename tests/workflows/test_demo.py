@@ -70,6 +70,37 @@ def test_demo_deposit_stage_estimates_against_the_truth(demo):
     assert (out / "inputs" / "deposit.toml").is_file()
 
 
+def test_demo_pit_and_region_stages_feed_the_report_and_the_north_tract(demo):
+    out, summary = demo
+    pit = summary["pit"]
+    assert pit["ultimate_pit"]["blocks"] > 0
+    resource = {row["class"]: row for row in pit["resource"]}
+    assert resource["total (classified)"]["metal_t"] > 0
+    # The pit-constrained resource is part of the estimate's resource above cutoff 0.
+    total_metal = next(r["metal_t"] for r in summary["deposit"]["total"] if r["cutoff"] == 0)
+    assert resource["total (classified)"]["metal_t"] <= total_metal
+    region = summary["region"]
+    assert region["cross_validation"]["blocks"]["auc"] > 0.7
+    area = region["permissive"]["area_km2"]
+    assert 0 < area < region["permissive"]["total_area_km2"]
+    # The north tract's deposit-density estimate uses the permissive tract's area, and the
+    # copy of its run file says so (rerunning it gives the demo's numbers).
+    north = load_tract_spec(out / "inputs" / "north.toml")
+    assert north.deposit_count.area_km2 == pytest.approx(area, abs=0.05)
+    north_summary = next(t for t in summary["tracts"] if t["folder"] == "north")
+    assert north_summary["expected_deposits"] == pytest.approx(north.deposit_count.fit().mean)
+    for name in (
+        "pit/shells.csv",
+        "pit/report.html",
+        "region/prospectivity.tif",
+        "region/targets.gpkg",
+        "region/report.html",
+    ):
+        assert (out / name).is_file(), name
+    html = (out / "report.html").read_text()
+    assert "Prospectivity: Synthetic region" in html
+
+
 def test_demo_copy_of_inputs_reruns(demo, tmp_path):
     out, summary = demo
     spec = load_tract_spec(out / "inputs" / "west.toml")

@@ -62,6 +62,26 @@ def demo_command(
             "-" if truth is None else f"{truth / 1e3:,.1f}",
         )
     console.print(resource)
+    pit = summary["pit"]
+    ultimate = pit["ultimate_pit"]
+    console.print(
+        f"pit shells ({pit['engine']}): reporting shell {pit['selected_shell']}; ultimate pit "
+        f"{ultimate['blocks']:,} blocks, value {ultimate['value_usd'] / 1e6:,.0f} M USD "
+        "(undiscounted)"
+    )
+    region = summary["region"]
+    blocks = region["cross_validation"].get("blocks")
+    permissive = region["permissive"]
+    if blocks is not None:
+        console.print(
+            f"{region['name']}: spatial-block CV AUC {blocks['auc']:.3f} "
+            f"[{blocks['lower']:.3f}, {blocks['upper']:.3f}]"
+        )
+    console.print(
+        f"permissive tract: {permissive['area_km2']:,.0f} km2 "
+        f"({100 * permissive['capture']:.0f} % of the known deposits, out of fold) -> the "
+        "north tract's area for the deposit-density model"
+    )
     table = Table(
         "tract",
         "E[N]",

@@ -109,6 +109,7 @@ def synthetic_region(
     n_samples: int = 500,
     mean_cluster_size: float = 4.0,
     cluster_radius: float = 1000.0,
+    length_scale: float = 1.0,
     rule_strength: float = 1.0,
 ) -> SyntheticRegion:
     """Generate a synthetic region with clustered porphyry deposits placed by a known rule.
@@ -129,6 +130,11 @@ def synthetic_region(
         Mean number of deposits per cluster (1 for no clustering).
     cluster_radius : float
         Standard deviation (m) of offspring around their cluster's parent.
+    length_scale : float
+        Multiplies every length of the geology (intrusion sizes, the rule's and the copper
+        halo's decay lengths, the cluster radius, the magnetic field's correlation length and
+        the fault-density radius): with ``cell_size`` scaled by the same factor the region
+        looks the same, only larger (2: a 1 km grid like the 500 m one).
     rule_strength : float
         Multiplier of the rule's coefficients (0: deposits ignore the geology; larger: they
         hug intrusion margins and faults more tightly).
@@ -139,7 +145,8 @@ def synthetic_region(
 
     Notes
     -----
-    The intensity of deposits is ``lambda(x) ∝ exp(4 exp(-d_c / 1500) + 3 exp(-d_f / 1500)
+    Lengths below are for ``length_scale = 1``. The intensity of deposits is
+    ``lambda(x) ∝ exp(4 exp(-d_c / 1500) + 3 exp(-d_f / 1500)
     + 1.5 [unit = arc volcanics])`` with ``d_c`` the distance to the nearest intrusion margin
     and ``d_f`` to the nearest fault (metres). Cluster parents are drawn with probability
     proportional to ``lambda``; offspring fall around a parent with a normal offset of
@@ -173,6 +180,10 @@ def synthetic_region(
             f"got {n_faults}, {n_intrusions}, {n_samples}, {mean_cluster_size}"
         )
         raise ValidationError(msg)
+    if not (np.isfinite(length_scale) and length_scale > 0):
+        msg = f"length_scale must be a finite number > 0; got {length_scale!r}"
+        raise ValidationError(msg)
+    k = float(length_scale)
     rng = as_generator(seed)
     width, height = cols * cell_size, rows * cell_size
     grid = RasterGrid((0.0, height), (cell_size, cell_size), (rows, cols))
@@ -194,7 +205,7 @@ def synthetic_region(
     theta = np.linspace(0, 2 * np.pi, 40, endpoint=False)
     for _ in range(n_intrusions):
         centre = rng.uniform([0.1 * width, 0.1 * height], [0.9 * width, 0.9 * height])
-        a, b = rng.uniform(1000.0, 3000.0), rng.uniform(700.0, 2000.0)
+        a, b = rng.uniform(1000.0, 3000.0) * k, rng.uniform(700.0, 2000.0) * k
         phi = rng.uniform(0, np.pi)
         ex, ny = a * np.cos(theta), b * np.sin(theta)
         ring = centre + np.column_stack(
@@ -225,8 +236,8 @@ def synthetic_region(
         grid, units, values=[1.0, 2.0, 3.0, 4.0], categories=_UNITS, name="geology"
     )
     log_intensity = rule_strength * (
-        REGION_RULE["contact_distance"] * np.exp(-contact.values / 1500.0)
-        + REGION_RULE["fault_distance"] * np.exp(-fault.values / 1500.0)
+        REGION_RULE["contact_distance"] * np.exp(-contact.values / (1500.0 * k))
+        + REGION_RULE["fault_distance"] * np.exp(-fault.values / (1500.0 * k))
         + REGION_RULE["geology"] * (geology.values == 2.0)
     )
     weight = np.exp(log_intensity - log_intensity.max()).ravel()
@@ -247,8 +258,8 @@ def synthetic_region(
         tries = 0
         while len(members) < wanted and tries < 50 * wanted:
             tries += 1
-            e = grid.easting[pc] + rng.normal(0.0, cluster_radius)
-            n = grid.northing[pr] + rng.normal(0.0, cluster_radius)
+            e = grid.easting[pc] + rng.normal(0.0, cluster_radius * k)
+            n = grid.northing[pr] + rng.normal(0.0, cluster_radius * k)
             r, c = grid.cell_index([e], [n])
             if r[0] < 0:
                 continue
@@ -279,7 +290,7 @@ def synthetic_region(
     r_s, c_s = grid.cell_index(xy[:, 0], xy[:, 1])
     d_contact = contact.values[r_s, c_s]
     cu = 30.0 * 10 ** rng.normal(0.0, 0.2, n_samples)
-    cu *= 1 + 1.5 * np.exp(-d_dep / 800.0) + np.exp(-d_contact / 1000.0)
+    cu *= 1 + 1.5 * np.exp(-d_dep / (800.0 * k)) + np.exp(-d_contact / (1000.0 * k))
     samples = pd.DataFrame({"easting": xy[:, 0], "northing": xy[:, 1], "cu_ppm": cu})
     spacing = float(np.sqrt(width * height / n_samples))
     cu_layer = interpolate_samples(
@@ -292,11 +303,11 @@ def synthetic_region(
     )
 
     magnetics = grid.layer(
-        _smooth_field(rng, grid.centres(), 4000.0) * 150.0,
+        _smooth_field(rng, grid.centres(), 4000.0 * k) * 150.0,
         name="magnetics",
         attrs={"kind": "continuous", "units": "nT"},
     )
-    density = line_density(grid, faults, 2000.0, name="fault_density")
+    density = line_density(grid, faults, 2000.0 * k, name="fault_density")
     layers = stack_layers(
         {
             "contact_distance": contact,

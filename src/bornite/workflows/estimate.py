@@ -92,6 +92,7 @@ __all__ = [
     "load_estimate_spec",
     "run_estimate",
     "run_estimate_to_dir",
+    "write_estimate_outputs",
 ]
 
 logger = logging.getLogger(__name__)
@@ -549,6 +550,11 @@ def run_estimate(spec: EstimateSpec, *, progress: Progress | None = None) -> Est
     )
     blocks = estimate_blocks(grid, estimator, mask=mask, progress=progress)
     blocks = blocks.rename({"estimate": grade})
+    # Ordinary kriging weights can be negative, and so, rarely, can an estimate; a grade
+    # cannot. Such blocks are set to zero (and counted in resource.json).
+    negative = blocks[grade].values < 0
+    blocks[grade].values[negative] = 0.0
+    blocks.attrs["negative_estimates_set_to_zero"] = int(negative.sum())
     classes = spec.classification
     blocks["category"] = classify(
         blocks, classes.variable, classes.thresholds, higher_is_better=classes.higher_is_better
@@ -651,6 +657,7 @@ def _record(result: EstimateResult) -> dict[str, Any]:
         "grade": grade,
         "blocks": result.grid.n_blocks,
         "estimated_blocks": int(np.isfinite(result.blocks[grade].values).sum()),
+        "negative_estimates_set_to_zero": result.blocks.attrs["negative_estimates_set_to_zero"],
         "composites": len(result.composites),
         "holes": result.validation.holes,
         "grid": {
@@ -792,8 +799,9 @@ _OUTPUTS = [
 ]
 
 
-def write_estimate_outputs(result: EstimateResult, folder: Path) -> list[Path]:
-    """Write the block model, tables, figures and report of an estimate into ``folder``."""
+def write_estimate_outputs(result: EstimateResult, folder: Path) -> tuple[list[Path], Section]:
+    """Write the block model, tables, figures and report of an estimate into ``folder``;
+    return the files and the report section (for reports that gather several stages)."""
     grade = result.spec.composites.grade
     experimental = pd.concat(
         [t.assign(direction=label) for label, t in result.experimentals.items()],
@@ -816,14 +824,15 @@ def write_estimate_outputs(result: EstimateResult, folder: Path) -> list[Path]:
         write_json(result.record, folder / "resource.json"),
         *write_figures(figures, folder / "figures"),
     ]
+    section = estimate_section(result, figures)
     report = Report(
         title=f"Deposit resource: {result.spec.name}",
         subtitle=f"{grade} block model with bornite",
-        sections=[estimate_section(result, figures)],
+        sections=[section],
         provenance=result.record["provenance"],
     )
     paths.append(write_report(report, folder / "report.html", overwrite=True))
-    return paths
+    return paths, section
 
 
 def run_estimate_to_dir(
@@ -837,6 +846,6 @@ def run_estimate_to_dir(
     spec = load_estimate_spec(run_file)
     folder = check_output_dir(out, _OUTPUTS, overwrite=overwrite)
     result = run_estimate(spec, progress=progress)
-    paths = write_estimate_outputs(result, folder)
+    paths, _ = write_estimate_outputs(result, folder)
     logger.info("estimate %s: wrote %d files to %s", spec.name, len(paths), folder)
     return result.record, paths

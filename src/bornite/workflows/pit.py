@@ -48,7 +48,7 @@ from bornite.pit import (
     slope_pattern,
     ultimate_pit,
 )
-from bornite.report import Report, write_report
+from bornite.report import Report, Section, write_report
 from bornite.report.pit import pit_by_pit_figure, pit_section, pit_section_figure
 from bornite.workflows._spec import check_type, load_toml, resolve_path, take
 from bornite.workflows.assessment import provenance
@@ -64,6 +64,7 @@ __all__ = [
     "run_pit",
     "run_pit_to_dir",
     "solve_minelib",
+    "write_pit_outputs",
 ]
 
 
@@ -617,6 +618,14 @@ def run_pit_to_dir(
     spec = load_pit_spec(run_file)
     folder = check_output_dir(out, _OUTPUTS, overwrite=overwrite)
     result = run_pit(spec)
+    paths, _ = write_pit_outputs(result, folder)
+    return result.record, paths
+
+
+def write_pit_outputs(result: PitResult, folder: Path) -> tuple[list[Path], Section]:
+    """Write the tables, figures and report of a pit run into ``folder``; return the files
+    and the report section (for reports that gather several stages)."""
+    spec = result.spec
     figures = {
         "pit_by_pit": pit_by_pit_figure(result.table, selected=result.selected),
         "section": pit_section_figure(
@@ -683,4 +692,4 @@ def run_pit_to_dir(
         provenance=result.record["provenance"],
     )
     paths.append(write_report(report, folder / "report.html", overwrite=True))
-    return result.record, paths
+    return paths, section

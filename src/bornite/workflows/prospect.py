@@ -68,6 +68,7 @@ __all__ = [
     "prospect_section",
     "run_prospect",
     "run_prospect_to_dir",
+    "write_prospect_outputs",
 ]
 
 logger = logging.getLogger(__name__)
@@ -80,7 +81,8 @@ _WEIGHT_TYPES = ("ascending", "descending", "categorical", "unique")
 class EvidenceSpec:
     """``[evidence]``: GeoTIFF layers on one grid (``layers = { name = "file.tif" }``), or
     ``synthetic_seed`` for bornite's synthetic region (``synthetic_shape`` cells of
-    ``synthetic_cell_size`` m, ``synthetic_deposits`` known deposits)."""
+    ``synthetic_cell_size`` m, ``synthetic_deposits`` known deposits, geology lengths times
+    ``synthetic_length_scale``)."""
 
     layers: dict[str, Any] | None = None
     categorical: tuple[str, ...] = ()
@@ -88,6 +90,7 @@ class EvidenceSpec:
     synthetic_shape: tuple[int, ...] = (160, 160)
     synthetic_cell_size: float = 500.0
     synthetic_deposits: int = 40
+    synthetic_length_scale: float = 1.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "categorical", tuple(str(c) for c in self.categorical))
@@ -272,8 +275,8 @@ class ProspectResult:
     targets : pandas.DataFrame
         Ranked targets; ``labels`` is their raster.
     permissive : dict
-        ``capture``, ``area_km2``, ``area_fraction``, ``threshold`` and ``source`` of the
-        permissive tract, and ``total_area_km2``.
+        ``capture``, ``area_km2``, ``area_fraction``, ``threshold``, ``source`` and
+        ``known_deposits`` (inside it) of the permissive tract, and ``total_area_km2``.
     """
 
     spec: ProspectSpec
@@ -300,6 +303,7 @@ def _evidence(spec: ProspectSpec) -> tuple[xr.Dataset, pd.DataFrame, xr.DataArra
             shape=evidence.synthetic_shape,  # type: ignore[arg-type]
             cell_size=evidence.synthetic_cell_size,
             n_deposits=evidence.synthetic_deposits,
+            length_scale=evidence.synthetic_length_scale,
         )
         layers = region.layers
         deposits = region.deposits[["name", "easting", "northing"]]
@@ -401,6 +405,8 @@ def run_prospect(spec: ProspectSpec, *, progress: Progress | None = None) -> Pro
     )
     oof = cv["blocks"].predictions if "blocks" in cv else None
     permissive = _permissive(prospectivity, curve, spec.permissive.capture, oof)
+    inside = np.nan_to_num(prospectivity.values, nan=-np.inf) >= permissive["threshold"]
+    permissive["known_deposits"] = int(np.asarray(counts.values)[inside].sum())
     result = ProspectResult(
         spec=spec,
         layers=layers,
@@ -601,8 +607,9 @@ _OUTPUTS = [
 ]
 
 
-def write_prospect_outputs(result: ProspectResult, folder: Path) -> list[Path]:
-    """Write the map, targets, tables, figures and report of a run into ``folder``."""
+def write_prospect_outputs(result: ProspectResult, folder: Path) -> tuple[list[Path], Section]:
+    """Write the map, targets, tables, figures and report of a run into ``folder``; return
+    the files and the report section (for reports that gather several stages)."""
     figures = prospect_figures(result)
     folds = [cv.folds.assign(scheme=scheme) for scheme, cv in result.cross_validation.items()]
     paths = [
@@ -621,14 +628,15 @@ def write_prospect_outputs(result: ProspectResult, folder: Path) -> list[Path]:
         write_json(result.record, folder / "summary.json"),
         *write_figures(figures, folder / "figures"),
     ]
+    section = prospect_section(result, figures)
     report = Report(
         title=f"Prospectivity: {result.spec.name}",
         subtitle="Where to explore next, with bornite",
-        sections=[prospect_section(result, figures)],
+        sections=[section],
         provenance=result.record["provenance"],
     )
     paths.append(write_report(report, folder / "report.html", overwrite=True))
-    return paths
+    return paths, section
 
 
 def run_prospect_to_dir(
@@ -638,6 +646,6 @@ def run_prospect_to_dir(
     spec = load_prospect_spec(run_file)
     folder = check_output_dir(out, _OUTPUTS, overwrite=overwrite)
     result = run_prospect(spec, progress=progress)
-    paths = write_prospect_outputs(result, folder)
+    paths, _ = write_prospect_outputs(result, folder)
     logger.info("prospect %s: wrote %d files to %s", spec.name, len(paths), folder)
     return result.record, paths
