@@ -137,3 +137,13 @@ def test_input_checks():
         integer_values([1.0, np.nan])
     assert integer_values([0.49, 0.51, -2.5], unit=1.0).tolist() == [0, 1, -2]
     assert ultimate_pit([], [], []).n_blocks == 0
+
+
+@pytest.mark.parametrize("name", INSTALLED)
+def test_engines_without_any_negative_block(name):
+    """No waste at all: the sink has no arc, which OR-tools once mishandled (the solve said
+    OPTIMAL with a wrong cut); found by Hypothesis."""
+    src, dst = block_arcs((3, 1, 3), PATTERN_2D)
+    pit = ultimate_pit(np.array([0, 0, 0, 0, 0, 0, 0, 0, 1]), src, dst, engine=name)
+    assert pit.value == 1
+    check_closure(pit.mask, src, dst)

@@ -167,6 +167,9 @@ def _solve_ortools(n: int, values: IntArray, src: IntArray, dst: IntArray) -> _A
 
     graph = max_flow.SimpleMaxFlow()
     s, t = n, n + 1
+    # OR-tools sizes the graph from its arcs: without a negative block the sink would not
+    # exist, the solve still says OPTIMAL and the source side of the cut comes back wrong.
+    graph.add_arc_with_capacity(s, t, 0)
     positive = np.flatnonzero(values > 0)
     negative = np.flatnonzero(values < 0)
     infinite = int(values[positive].sum()) + 1  # more than any cut through block arcs
