@@ -12,7 +12,14 @@ from typing import Any, TypeVar
 
 from bornite.errors import DataFileError, RunConfigError
 
-__all__ = ["check_type", "dataclass_from_table", "load_toml", "resolve_path", "take"]
+__all__ = [
+    "check_type",
+    "dataclass_from_table",
+    "load_tables",
+    "load_toml",
+    "resolve_path",
+    "take",
+]
 
 T = TypeVar("T")
 
@@ -129,3 +136,53 @@ def resolve_path(value: str | Path, base: Path) -> Path:
     """A path from a run file, relative to the run file's folder unless absolute."""
     path = Path(value).expanduser()
     return path if path.is_absolute() else base / path
+
+
+def load_tables(
+    path: Path,
+    tables: Mapping[str, type],
+    *,
+    required: set[str],
+    paths: Mapping[str, tuple[str, ...]] | None = None,
+) -> tuple[dict[str, Any], str]:
+    """Parse a run file made of one TOML table per frozen dataclass, plus a ``name``.
+
+    Parameters
+    ----------
+    path : Path
+        The run file.
+    tables : mapping of table name to dataclass
+        Each table's keys are the dataclass's fields (checked by :func:`dataclass_from_table`).
+    required : set of str
+        Tables that must be present.
+    paths : mapping of table name to keys, optional
+        Keys holding file paths, resolved relative to the run file; a key whose value is a
+        table (``layers = { a = "a.tif" }``) has each of its string values resolved.
+
+    Returns
+    -------
+    (dict, str)
+        The dataclass of each table (defaults for absent ones) and the run's name (default:
+        the file's stem).
+    """
+    data = take(load_toml(path), {*tables, "name"}, str(path), required)
+    parts: dict[str, Any] = {}
+    for table, cls in tables.items():
+        where = f"{path} [{table}]"
+        fields = {f.name for f in dataclasses.fields(cls)}
+        values = dict(take(data.get(table, {}), fields, where))
+        for key in (paths or {}).get(table, ()):
+            value = values.get(key)
+            if isinstance(value, str):
+                values[key] = resolve_path(value, path.parent)
+            elif isinstance(value, Mapping):
+                values[key] = {
+                    k: resolve_path(v, path.parent) if isinstance(v, str) else v
+                    for k, v in value.items()
+                }
+        parts[table] = dataclass_from_table(cls, values, where)
+    name = data.get("name", path.stem)
+    if not isinstance(name, str):
+        msg = f"{path}: name must be a string, got {name!r}"
+        raise RunConfigError(msg)
+    return parts, name

@@ -72,7 +72,7 @@ from bornite.report.estimate import (
     swath_figure,
     variogram_figure,
 )
-from bornite.workflows._spec import dataclass_from_table, load_toml, resolve_path, take
+from bornite.workflows._spec import load_tables
 from bornite.workflows.assessment import provenance
 from bornite.workflows.drillholes import load_mapping
 from bornite.workflows.runs import write_figures
@@ -330,19 +330,7 @@ _PATHS = {"drillholes": ("collar", "survey", "assay", "mapping"), "grid": ("wire
 def load_estimate_spec(path: str | Path) -> EstimateSpec:
     """Parse an estimate run file; errors name the file, table and key."""
     path = Path(path)
-    data = take(load_toml(path), {*_TABLES, "name"}, str(path), {"drillholes"})
-    parts: dict[str, Any] = {}
-    for table, cls in _TABLES.items():
-        where = f"{path} [{table}]"
-        values = dict(take(data.get(table, {}), {f.name for f in dataclasses.fields(cls)}, where))
-        for key in _PATHS.get(table, ()):
-            if isinstance(values.get(key), str):
-                values[key] = resolve_path(values[key], path.parent)
-        parts[table] = dataclass_from_table(cls, values, where)
-    name = data.get("name", path.stem)
-    if not isinstance(name, str):
-        msg = f"{path}: name must be a string, got {name!r}"
-        raise RunConfigError(msg)
+    parts, name = load_tables(path, _TABLES, required={"drillholes"}, paths=_PATHS)
     return EstimateSpec(**parts, name=name, source=path)
 
 

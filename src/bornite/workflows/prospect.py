@@ -8,7 +8,6 @@ GeoPackage, tables, figures and report.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -50,7 +49,7 @@ from bornite.prospectivity import (
 )
 from bornite.report import Report, Section, write_report
 from bornite.report.prospect import importance_figure, prospectivity_figure, rate_curve_figure
-from bornite.workflows._spec import dataclass_from_table, load_toml, resolve_path, take
+from bornite.workflows._spec import load_tables
 from bornite.workflows.assessment import provenance
 from bornite.workflows.runs import write_figures
 
@@ -233,23 +232,12 @@ _TABLES: dict[str, type] = {
 def load_prospect_spec(path: str | Path) -> ProspectSpec:
     """Parse a prospectivity run file; errors name the file, table and key."""
     path = Path(path)
-    data = take(load_toml(path), {*_TABLES, "name"}, str(path), {"evidence"})
-    parts: dict[str, Any] = {}
-    for table, cls in _TABLES.items():
-        where = f"{path} [{table}]"
-        values = dict(take(data.get(table, {}), {f.name for f in dataclasses.fields(cls)}, where))
-        if table == "evidence" and isinstance(values.get("layers"), dict):
-            values["layers"] = {
-                k: resolve_path(v, path.parent) if isinstance(v, str) else v
-                for k, v in values["layers"].items()
-            }
-        if table == "deposits" and isinstance(values.get("path"), str):
-            values["path"] = resolve_path(values["path"], path.parent)
-        parts[table] = dataclass_from_table(cls, values, where)
-    name = data.get("name", path.stem)
-    if not isinstance(name, str):
-        msg = f"{path}: name must be a string, got {name!r}"
-        raise RunConfigError(msg)
+    parts, name = load_tables(
+        path,
+        _TABLES,
+        required={"evidence"},
+        paths={"evidence": ("layers",), "deposits": ("path",)},
+    )
     if parts["evidence"].synthetic_seed is None and parts["deposits"].path is None:
         msg = f'{path} [deposits]: give path = "deposits.gpkg" (points in the rasters\' CRS)'
         raise RunConfigError(msg)

@@ -10,29 +10,15 @@ import pandas as pd
 
 from bornite.io.raster import read_raster
 from bornite.io.vector import points_to_cells, read_points
-from bornite.prospectivity.weights import weights_of_evidence
+from bornite.prospectivity.weights import WEIGHTS_COLUMNS, weights_of_evidence
 
 __all__ = ["WOFE_TABLE_COLUMNS", "wofe_from_files", "wofe_records"]
 
 logger = logging.getLogger(__name__)
 
-#: Columns of the weights table the CLI prints (and their order).
-WOFE_TABLE_COLUMNS = (
-    "class",
-    "area_km2",
-    "area_units",
-    "points",
-    "wplus",
-    "s_wplus",
-    "wminus",
-    "s_wminus",
-    "contrast",
-    "s_contrast",
-    "stud_contrast",
-    "gen_class",
-    "weight",
-    "w_std",
-)
+#: Columns of the weights table the CLI prints (and their order): the weights table without
+#: the per-class (non-cumulative) counts.
+WOFE_TABLE_COLUMNS = tuple(c for c in WEIGHTS_COLUMNS if not c.startswith("class_"))
 
 
 def wofe_from_files(
