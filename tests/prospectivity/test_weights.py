@@ -565,3 +565,11 @@ def test_deposit_grids_must_hold_counts():
         class_frequencies(evidence, bad)
     with pytest.raises(ValidationError, match="negative"):
         class_frequencies(evidence, -deposits)
+
+
+def test_an_all_nodata_layer_is_refused_clearly():
+    evidence = np.full((6, 6), np.nan)
+    deposits = np.zeros((6, 6))
+    deposits[1, 1] = 1
+    with pytest.raises(ValidationError, match="no classified cells"):
+        weights_of_evidence(evidence, deposits, cell_size=(100.0, 100.0))

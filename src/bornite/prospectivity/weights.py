@@ -558,6 +558,12 @@ def weights_from_counts(
     if missing:
         msg = f"frequency table lacks columns {sorted(missing)}; use class_frequencies()"
         raise ValidationError(msg)
+    if frequencies.empty or int(frequencies["cells"].sum()) == 0:
+        msg = (
+            "the evidence layer has no classified cells (every cell is nodata); check its "
+            "nodata value and that it covers the study area"
+        )
+        raise ValidationError(msg)
     descending = spec.weights_type == "descending"
     freq = frequencies.sort_values("class", ascending=not descending, kind="stable")
     classes = freq["class"].to_numpy(dtype=np.float64)
