@@ -8,10 +8,10 @@ PIP_FLAGS ?= --disable-pip-version-check --quiet
 .PHONY: demo test lint typecheck contracts unit bench clean help
 
 help:
-	@echo "make demo   - set up .venv and run the illustrative assessment into $(OUT)/"
+	@echo "make demo   - set up .venv and run the illustrative example into $(OUT)/"
 	@echo "make test   - set up .venv and run lint, type checks, import contracts and tests"
 	@echo "make lint   - ruff (lint + format check), mypy, import-linter"
-	@echo "make bench  - run the benchmark scripts in benchmarks/"
+	@echo "make bench  - run the benchmark scripts in benchmarks/ (tens of minutes)"
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -20,7 +20,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install $(PIP_FLAGS) --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[parquet]'
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[parquet,geo,pit]'
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
@@ -43,6 +43,10 @@ test: lint unit
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_assessment.py
+	$(BIN)/python benchmarks/bench_kriging.py --million
+	$(BIN)/python benchmarks/bench_pit.py
+	$(BIN)/python benchmarks/bench_prospectivity.py
+	$(BIN)/python benchmarks/bench_prospectivity_ml.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

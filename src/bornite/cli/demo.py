@@ -27,7 +27,7 @@ def demo_command(
     overwrite: OverwriteOption = False,
     json: JsonOption = False,
 ) -> None:
-    """Run the illustrative demo (a synthetic deposit, three tracts) and write DIR/report.html."""
+    """Run the illustrative demo (deposit, pit, region, tracts) and write DIR/report.html."""
     from bornite.workflows import run_demo  # noqa: PLC0415 (keeps start-up fast)
 
     with progress_bar("demo", enabled=not json) as progress:
