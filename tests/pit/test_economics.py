@@ -125,3 +125,10 @@ def test_economics_validation_messages():
         PitEconomics({"cu": 9000.0}, mining_recovery=0.0)
     with pytest.raises(ValidationError, match="no grade variable for au"):
         block_values(_model([1.0], (1, 1, 1)), PitEconomics({"au": 5e7, "cu": 9000.0}))
+
+
+def test_a_missing_domain_variable_is_a_clear_error():
+    model = _model([0.5, 0.2], (2, 1, 1))
+    economics = PitEconomics({"cu": 9000.0}, recovery=0.88)
+    with pytest.raises(ValidationError, match="no domain variable 'dom'"):
+        block_values(model, economics, density=2.5, domain="dom")

@@ -68,14 +68,10 @@ def test_hand_solved_section_two_ore_bodies_share_waste(engine):
     ]
 
 
+@pytest.mark.parametrize("name", INSTALLED)
 @settings(max_examples=40, deadline=None)
-@given(
-    st.lists(st.integers(-6, 6), min_size=9, max_size=9),
-    st.sampled_from(["pymineflow", "ortools", "scipy"]),
-)
-def test_engines_match_brute_force_on_3x3_sections(values, name):
-    if name not in solve_module.ENGINES or not solve_module._available(name):
-        pytest.skip(f"{name} not installed")
+@given(st.lists(st.integers(-6, 6), min_size=9, max_size=9))
+def test_engines_match_brute_force_on_3x3_sections(name, values):
     src, dst = block_arcs((3, 1, 3), PATTERN_2D)
     pit = ultimate_pit(np.array(values), src, dst, engine=name)
     assert pit.value == brute_force(values, src, dst)

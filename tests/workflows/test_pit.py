@@ -168,3 +168,57 @@ def test_run_file_errors_name_the_table_and_key(tmp_path):
     path.write_text(RUN.format(size="").replace("0.4, 0.6", "0.6, 0.4"))
     with pytest.raises(RunConfigError, match=r"\[shells\]: revenue_factors must be strictly"):
         load_pit_spec(path)
+
+
+def test_integer_domain_codes_match_run_file_labels(tmp_path):
+    """Codes 1 and 2 in the block model are read back as floats; "1" in the run file must
+    still match them, for recovery and for slopes."""
+    table = _model(tmp_path)
+    table["rock"] = np.where(table["elevation"] < -120.0, 1, 2)
+    table.to_parquet(tmp_path / "block_model.parquet", index=False)
+    path = tmp_path / "pit.toml"
+    text = RUN.format(size='domain = "rock"').replace(
+        "recovery = 0.88", "recovery = 0.88\ndomain_recovery = { 1 = { cu = 0.3 } }"
+    )
+    path.write_text(text + "[slopes.domains]\n1 = 35\n")
+    result = run_pit(load_pit_spec(path))
+    assert "1" in result.slopes["domain"].tolist()
+    low = np.asarray(result.model["rock"].values == 1)
+    metal = result.values["cu_t"].values
+    rich = (metal > 0) & low
+    np.testing.assert_allclose(
+        result.values["revenue_usd"].values[rich] / metal[rich], 0.3 * 8400.0 * 0.97
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("[slopes.domains]\noxide = 35\n", r"\[slopes\]: domains needs \[model\] domain"),
+        (None, r"\[economics\]: domain_recovery needs \[model\] domain"),
+    ],
+)
+def test_domain_keys_without_a_domain_column_are_refused(tmp_path, extra, message):
+    _model(tmp_path)
+    text = RUN.format(size="")
+    if extra is None:
+        text = text.replace(
+            "recovery = 0.88", "recovery = 0.88\ndomain_recovery = { oxide = { cu = 0.3 } }"
+        )
+    else:
+        text += extra
+    (tmp_path / "pit.toml").write_text(text)
+    with pytest.raises(RunConfigError, match=message):
+        load_pit_spec(tmp_path / "pit.toml")
+
+
+def test_unknown_domain_labels_are_refused(tmp_path):
+    table = _model(tmp_path)
+    table["domain"] = "sulphide"
+    table.to_parquet(tmp_path / "block_model.parquet", index=False)
+    text = RUN.format(size='domain = "domain"').replace(
+        "recovery = 0.88", "recovery = 0.88\ndomain_recovery = { oxyde = { cu = 0.3 } }"
+    )
+    (tmp_path / "pit.toml").write_text(text)
+    with pytest.raises(RunConfigError, match="names domain"):
+        run_pit(load_pit_spec(tmp_path / "pit.toml"))

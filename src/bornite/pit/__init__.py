@@ -2,7 +2,13 @@
 maximum closure) and nested shells by revenue factor, for reporting a resource inside a shape
 with reasonable prospects for eventual economic extraction."""
 
-from bornite.pit.economics import PitEconomics, block_values, breakeven_grade, value_at
+from bornite.pit.economics import (
+    PitEconomics,
+    block_values,
+    breakeven_grade,
+    domain_label,
+    value_at,
+)
 from bornite.pit.precedence import SlopeSet, block_arcs, pattern_report, slope_pattern
 from bornite.pit.shells import DEFAULT_REVENUE_FACTORS, nested_shells, pit_by_pit, select_shell
 from bornite.pit.solve import ENGINES, PitSolution, check_closure, integer_values, ultimate_pit
@@ -17,6 +23,7 @@ __all__ = [
     "block_values",
     "breakeven_grade",
     "check_closure",
+    "domain_label",
     "integer_values",
     "nested_shells",
     "pattern_report",

@@ -21,7 +21,7 @@ from bornite.blockmodel.grid import DIMS
 from bornite.core.units import is_grade_column, parse_grade_column, to_mass_fraction
 from bornite.errors import ValidationError
 
-__all__ = ["PitEconomics", "block_values", "breakeven_grade", "value_at"]
+__all__ = ["PitEconomics", "block_values", "breakeven_grade", "domain_label", "value_at"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -171,8 +171,9 @@ class PitEconomics:
     def recovery_for(self, element: str, domain: object | None = None) -> float:
         """Metallurgical recovery of ``element`` in ``domain``."""
         element = element.lower()
-        if domain is not None and str(domain) in self.domain_recovery:
-            table = self.domain_recovery[str(domain)]
+        label = domain_label(domain)
+        if label is not None and label in self.domain_recovery:
+            table = self.domain_recovery[label]
             if isinstance(table, Mapping) and element in table:
                 return float(table[element])
         return float(self.recovery[element])  # type: ignore[index]
@@ -182,6 +183,27 @@ class PitEconomics:
         element = element.lower()
         selling = self.selling_cost[element]  # type: ignore[index]
         return (self.prices[element] - selling) * (1.0 - self.royalty)
+
+
+def domain_label(value: object) -> str | None:
+    """The run-file label of a block's domain: whole numbers as integers (a code ``1`` read
+    back as ``1.0`` is ``"1"``), missing values as None.
+
+    Examples
+    --------
+    >>> domain_label(1.0), domain_label("oxide"), domain_label(float("nan"))
+    ('1', 'oxide', None)
+    """
+    if value is None:
+        return None
+    if isinstance(value, float | np.floating):
+        if not math.isfinite(value):
+            return None
+        if float(value).is_integer():
+            return str(int(value))
+    if isinstance(value, np.integer):
+        return str(int(value))
+    return str(value)
 
 
 def value_at(
@@ -323,10 +345,10 @@ def block_values(
     )
     depth = np.maximum(reference - elevation, 0.0)
     mining = tonnes * (economics.mining_cost + economics.mining_cost_increment * depth)
-    domains = None if domain is None else model[domain].values
     if domain is not None and domain not in model:
         msg = f"block model has no domain variable {domain!r}"
         raise ValidationError(msg)
+    domains = None if domain is None else model[domain].values
     mined_ore = tonnes * economics.mining_recovery
     revenue = np.zeros(shape)
     metals: dict[str, FloatArray] = {}

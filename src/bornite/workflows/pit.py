@@ -40,6 +40,7 @@ from bornite.pit import (
     SlopeSet,
     block_arcs,
     block_values,
+    domain_label,
     integer_values,
     nested_shells,
     pattern_report,
@@ -274,6 +275,17 @@ def load_pit_spec(path: str | Path) -> PitRunSpec:
     slopes_table = take(data.get("slopes", {}), {"sectors", "n_benches", "domains"}, where)
     check_type(slopes_table.get("n_benches"), int, where, "n_benches")
     slopes = _build(SlopeSet, slopes_table, where)
+    if model_spec.domain is None:
+        for table, key, value in (
+            ("economics", "domain_recovery", economics.domain_recovery),
+            ("slopes", "domains", slopes.domains),
+        ):
+            if value:
+                msg = (
+                    f'{path} [{table}]: {key} needs [model] domain = "<column>" (the block '
+                    "model's domain column); without it every block would take the defaults"
+                )
+                raise RunConfigError(msg)
     where = f"{path} [shells]"
     shells = _typed(data.get("shells", {}), _SHELL_TYPES, where)
     if "revenue_factors" in shells:
@@ -469,6 +481,24 @@ def run_pit(spec: PitRunSpec) -> PitResult:
         if key is not None and key not in model:
             msg = f"{spec.source} [model]: the block model has no column {key!r}"
             raise RunConfigError(msg)
+    if spec.model.domain is not None:
+        present: set[str] = {
+            label
+            for label in (domain_label(v) for v in model[spec.model.domain].values.ravel())
+            if label is not None
+        }
+        for section, key, configured in (
+            ("economics", "domain_recovery", spec.economics.domain_recovery),
+            ("slopes", "domains", spec.slopes.domains or {}),
+        ):
+            unknown = sorted(set(configured) - present)
+            if unknown:
+                msg = (
+                    f"{spec.source} [{section}]: {key} names domain(s) {', '.join(unknown)} that "
+                    f"no block of column {spec.model.domain!r} has (it has "
+                    f"{', '.join(sorted(present)[:10]) or 'none'})"
+                )
+                raise RunConfigError(msg)
     timings["read"] = time.perf_counter() - start
     start = time.perf_counter()
     values = block_values(
@@ -481,8 +511,9 @@ def run_pit(spec: PitRunSpec) -> PitResult:
         labels = model[spec.model.domain].values.ravel()
         names = sorted(spec.slopes.domains)
         codes = np.zeros(labels.size, dtype=np.int64)
+        block_labels = np.array([domain_label(v) for v in labels], dtype=object)
         for k, label in enumerate(names, start=1):
-            codes[np.array([str(v) == label for v in labels])] = k
+            codes[block_labels == label] = k
         patterns = [slope_pattern(spec.slopes.sectors_for(None), size, spec.slopes.n_benches)]
         patterns += [
             slope_pattern(spec.slopes.sectors_for(n), size, spec.slopes.n_benches) for n in names
