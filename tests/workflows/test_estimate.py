@@ -161,3 +161,18 @@ def test_babbitt_whole_pipeline(shared_data, tmp_path):
     assert 0.2 < total.loc[0.2, "grade"] < 0.6
     assert abs(result.global_mean["relative_difference"]) < 0.2
     assert result.variogram.nugget >= 0
+
+
+def test_inline_mapping_is_not_taken_for_paths(tmp_path):
+    """``mapping`` is a file or an inline table of column names; only a file is resolved
+    against the run file's folder (a refactor once resolved the column names too)."""
+    run_file = tmp_path / "run.toml"
+    text = 'collar = "c.csv"\nsurvey = "s.csv"\nassay = "a.csv"\n'
+    run_file.write_text(
+        SYNTHETIC.replace("synthetic_seed = 5", text + 'mapping = { CU = "cu_pct" }')
+    )
+    spec = load_estimate_spec(run_file)
+    assert spec.drillholes.mapping == {"CU": "cu_pct"}
+    assert spec.drillholes.collar == tmp_path / "c.csv"
+    run_file.write_text(SYNTHETIC.replace("synthetic_seed = 5", text + 'mapping = "map.toml"'))
+    assert load_estimate_spec(run_file).drillholes.mapping == tmp_path / "map.toml"

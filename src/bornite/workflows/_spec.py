@@ -144,6 +144,7 @@ def load_tables(
     *,
     required: set[str],
     paths: Mapping[str, tuple[str, ...]] | None = None,
+    path_tables: Mapping[str, tuple[str, ...]] | None = None,
 ) -> tuple[dict[str, Any], str]:
     """Parse a run file made of one TOML table per frozen dataclass, plus a ``name``.
 
@@ -156,8 +157,11 @@ def load_tables(
     required : set of str
         Tables that must be present.
     paths : mapping of table name to keys, optional
-        Keys holding file paths, resolved relative to the run file; a key whose value is a
-        table (``layers = { a = "a.tif" }``) has each of its string values resolved.
+        Keys whose string values are file paths, resolved relative to the run file (other
+        values, e.g. an inline table, are left alone).
+    path_tables : mapping of table name to keys, optional
+        Keys whose values are tables of file paths (``layers = { a = "a.tif" }``); each string
+        value is resolved.
 
     Returns
     -------
@@ -172,10 +176,11 @@ def load_tables(
         fields = {f.name for f in dataclasses.fields(cls)}
         values = dict(take(data.get(table, {}), fields, where))
         for key in (paths or {}).get(table, ()):
+            if isinstance(values.get(key), str):
+                values[key] = resolve_path(values[key], path.parent)
+        for key in (path_tables or {}).get(table, ()):
             value = values.get(key)
-            if isinstance(value, str):
-                values[key] = resolve_path(value, path.parent)
-            elif isinstance(value, Mapping):
+            if isinstance(value, Mapping):
                 values[key] = {
                     k: resolve_path(v, path.parent) if isinstance(v, str) else v
                     for k, v in value.items()

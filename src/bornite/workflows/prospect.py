@@ -236,7 +236,8 @@ def load_prospect_spec(path: str | Path) -> ProspectSpec:
         path,
         _TABLES,
         required={"evidence"},
-        paths={"evidence": ("layers",), "deposits": ("path",)},
+        paths={"deposits": ("path",)},
+        path_tables={"evidence": ("layers",)},
     )
     if parts["evidence"].synthetic_seed is None and parts["deposits"].path is None:
         msg = f'{path} [deposits]: give path = "deposits.gpkg" (points in the rasters\' CRS)'
