@@ -16,11 +16,12 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from bornite.errors import ValidationError
-from bornite.geostats import VariogramModel
+from bornite.geostats import VariogramModel, rotation_matrix
 from bornite.report.figures import (
     _DATA_COLOR,
     _GUIDE_COLOR,
     _MODEL_COLOR,
+    _SERIES_COLORS,
     FIGURE_WIDTH,
     _legend,
     _new_figure,
@@ -31,12 +32,6 @@ from bornite.report.figures import (
 __all__ = ["grade_tonnage_figure", "section_figure", "swath_figure", "variogram_figure"]
 
 _TRUTH_COLOR = "0.25"
-_DIRECTION_COLORS = ("#1f5f8b", "#c0392b", "#27ae60", "#8e44ad")
-
-
-def _unit(azimuth: float, dip: float) -> np.ndarray:
-    a, d = np.deg2rad(azimuth), np.deg2rad(dip)
-    return np.array([np.cos(d) * np.sin(a), np.cos(d) * np.cos(a), np.sin(d)])
 
 
 def variogram_figure(
@@ -64,7 +59,7 @@ def variogram_figure(
     ax = fig.add_subplot()
     top = 0.0
     for k, (label, table) in enumerate(experimentals.items()):
-        color = _DIRECTION_COLORS[k % len(_DIRECTION_COLORS)]
+        color = _SERIES_COLORS[k % len(_SERIES_COLORS)]
         rows = table.dropna(subset=["distance", "gamma"])
         rows = rows[rows["n_pairs"] > 0]
         if rows.empty:
@@ -77,7 +72,10 @@ def variogram_figure(
         if table.attrs.get("azimuth") is None:
             gamma = model.isotropic_gamma(h)
         else:
-            u = _unit(float(table.attrs["azimuth"]), float(table.attrs.get("dip") or 0.0))
+            # The first row of the frame's rotation is the direction (azimuth, dip) itself.
+            u = rotation_matrix(
+                float(table.attrs["azimuth"]), float(table.attrs.get("dip") or 0.0)
+            )[0]
             gamma = model.gamma(h[:, None] * u)
         ax.plot(h, gamma, color=color, linewidth=1.3)
         top = max(top, float(np.nanmax(gamma)), float(rows["gamma"].max()))
@@ -265,7 +263,7 @@ def grade_tonnage_figure(
     for k, (label, curve) in enumerate(curves.items()):
         truth = label == "truth"
         style = {
-            "color": _TRUTH_COLOR if truth else _DIRECTION_COLORS[k % len(_DIRECTION_COLORS)],
+            "color": _TRUTH_COLOR if truth else _SERIES_COLORS[k % len(_SERIES_COLORS)],
             "linestyle": "--" if truth else "-",
             "marker": None if truth else "o",
             "markersize": 3,

@@ -68,6 +68,8 @@ FIGURE_WIDTH = 9.0
 _DATA_COLOR = "#c0392b"
 _MODEL_COLOR = "#1f5f8b"
 _GUIDE_COLOR = "0.55"
+#: Colours of successive series (directions, classes, curves) in one figure.
+_SERIES_COLORS = (_MODEL_COLOR, _DATA_COLOR, "#27ae60", "#8e44ad")
 _TITLE_SIZE = 10
 _LABEL_SIZE = 9
 _TICK_SIZE = 8

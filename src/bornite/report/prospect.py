@@ -15,9 +15,9 @@ from matplotlib.figure import Figure
 
 from bornite.errors import ValidationError
 from bornite.report.figures import (
-    _DATA_COLOR,
     _GUIDE_COLOR,
     _MODEL_COLOR,
+    _SERIES_COLORS,
     FIGURE_WIDTH,
     _legend,
     _new_figure,
@@ -25,8 +25,6 @@ from bornite.report.figures import (
 )
 
 __all__ = ["importance_figure", "prospectivity_figure", "rate_curve_figure"]
-
-_CURVE_COLORS = (_MODEL_COLOR, _DATA_COLOR, "#27ae60", "#8e44ad")
 
 
 def prospectivity_figure(
@@ -117,7 +115,7 @@ def rate_curve_figure(
         ax.plot(
             100 * curve["area_fraction"],
             100 * curve["deposit_fraction"],
-            color=_CURVE_COLORS[k % len(_CURVE_COLORS)],
+            color=_SERIES_COLORS[k % len(_SERIES_COLORS)],
             linewidth=1.4,
             label=text,
         )

@@ -37,7 +37,6 @@ from bornite.workflows.assessment import (
     write_tract_outputs,
 )
 from bornite.workflows.estimate import (
-    EstimateResult,
     load_estimate_spec,
     run_estimate,
     write_estimate_outputs,
@@ -130,7 +129,7 @@ def _tract_from_region(run_file: Path, permissive: dict[str, Any]) -> None:
 
 def _deposit_stage(
     run_file: Path, folder: Path, progress: Progress | None
-) -> tuple[dict[str, Any], Section, EstimateResult]:
+) -> tuple[dict[str, Any], Section]:
     """Estimate the synthetic deposit; its outputs go to ``folder``."""
 
     result = run_estimate(
@@ -158,7 +157,7 @@ def _deposit_stage(
         ],
         "global_mean": record["global_mean"],
     }
-    return summary, section, result
+    return summary, section
 
 
 def _tract_stage(
@@ -245,9 +244,7 @@ def run_demo(
     files = sorted(p for p in demo_dir().iterdir() if p.suffix in {".toml", ".csv", ".md"})
     copy_inputs(files, folder / "inputs")
     inputs = folder / "inputs"
-    deposit, deposit_section, _ = _deposit_stage(
-        inputs / "deposit.toml", folder / "deposit", progress
-    )
+    deposit, deposit_section = _deposit_stage(inputs / "deposit.toml", folder / "deposit", progress)
     pit, pit_section = _pit_stage(inputs / "pit.toml", folder / "pit")
     region, region_section = _region_stage(inputs / "region.toml", folder / "region", progress)
     _tract_from_region(inputs / "north.toml", region["permissive"])
