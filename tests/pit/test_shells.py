@@ -73,11 +73,19 @@ def test_shells_do_not_depend_on_the_engine(deposit):
     assert all(t == totals[0] for t in totals)
 
 
-def test_threads_give_the_same_shells(deposit):
+@pytest.mark.parametrize("n_jobs", [2, 3, 8])
+def test_threads_give_optimal_nested_shells(deposit, n_jobs):
     revenue, processing, mining, src, dst, *_ = deposit
     serial = nested_shells(revenue, processing, mining, src, dst, FACTORS, n_jobs=1)
-    threaded = nested_shells(revenue, processing, mining, src, dst, FACTORS, n_jobs=4)
-    np.testing.assert_array_equal(serial, threaded)
+    threaded = nested_shells(revenue, processing, mining, src, dst, FACTORS, n_jobs=n_jobs)
+    previous = np.zeros(serial.size, dtype=bool)
+    for k, factor in enumerate(FACTORS, start=1):
+        inside = (threaded >= 1) & (threaded <= k)
+        assert (inside >= previous).all()
+        check_closure(inside, src, dst)
+        values = integer_values(value_at(revenue, processing, mining, factor))
+        assert values[inside].sum() == values[(serial >= 1) & (serial <= k)].sum()
+        previous = inside
     with pytest.raises(ValidationError, match="n_jobs"):
         nested_shells(revenue, processing, mining, src, dst, FACTORS, n_jobs=0)
 

@@ -33,6 +33,7 @@ n_benches = 4
 [shells]
 revenue_factors = [0.4, 0.6, 0.8, 1.0, 1.2]
 select_factor = 1.0
+n_jobs = 2
 """
 
 
@@ -167,6 +168,9 @@ def test_run_file_errors_name_the_table_and_key(tmp_path):
         load_pit_spec(path)
     path.write_text(RUN.format(size="").replace("0.4, 0.6", "0.6, 0.4"))
     with pytest.raises(RunConfigError, match=r"\[shells\]: revenue_factors must be strictly"):
+        load_pit_spec(path)
+    path.write_text(RUN.format(size="").replace("n_jobs = 2", "n_jobs = 0"))
+    with pytest.raises(RunConfigError, match=r"\[shells\]: n_jobs must be >= 1"):
         load_pit_spec(path)
 
 

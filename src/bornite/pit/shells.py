@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import itertools
 import math
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,7 @@ import pandas as pd
 from bornite._config import get_options
 from bornite.errors import ValidationError
 from bornite.pit.economics import value_at
-from bornite.pit.solve import IntArray, check_closure, integer_values, ultimate_pit
+from bornite.pit.solve import BoolArray, IntArray, check_closure, integer_values, ultimate_pit
 
 __all__ = ["DEFAULT_REVENUE_FACTORS", "nested_shells", "pit_by_pit", "select_shell"]
 
@@ -31,70 +32,40 @@ DEFAULT_REVENUE_FACTORS: tuple[float, ...] = tuple(round(0.30 + 0.05 * k, 2) for
 FloatArray = npt.NDArray[np.float64]
 
 
-def _solve_between(
-    values_of: Callable[[int, IntArray], IntArray],
-    free: IntArray,
-    src: IntArray,
-    dst: IntArray,
-    low: int,
-    high: int,
-    shell: IntArray,
-    engine: str,
-    local: IntArray,
-    threads: int = 1,
-) -> None:
-    """Assign the shells ``low + 1 .. high - 1`` to the ``free`` blocks (divide and conquer).
+@dataclass(frozen=True)
+class _Gap:
+    """Blocks still to be given a shell: inside pit ``high`` and outside pit ``low``.
 
-    ``free`` holds the blocks inside pit ``high`` but outside pit ``low``; the arcs are those
-    between free blocks (arcs to pit ``low`` are met, none leave pit ``high``). The two halves
-    touch disjoint blocks, so with ``threads > 1`` one of them runs on another thread.
+    ``high == len(factors)`` stands for "no pit above" (every block); ``low == -1`` for the
+    empty pit. ``blocks`` are block numbers (sorted); ``source``/``target`` the arcs between
+    them, numbered by position in ``blocks`` (in the order of the model's arcs). Arcs into pit
+    ``low`` are met and none leave pit ``high``.
     """
-    if high - low <= 1 or free.size == 0:
-        return
-    middle = (low + high) // 2
-    local[free] = np.arange(free.size)
-    pit = ultimate_pit(values_of(middle, free), local[src], local[dst], engine=engine)
-    inside = free[pit.mask]
-    shell[inside] = np.minimum(shell[inside], middle)
-    taken = np.zeros(local.size, dtype=bool)
-    taken[inside] = True
-    both_in = taken[src] & taken[dst]
-    both_out = ~taken[src] & ~taken[dst]
-    rest = free[~pit.mask]
-    half = max(threads // 2, 1)
-    lower = (values_of, inside, src[both_in], dst[both_in], low, middle, shell, engine, local, half)
-    upper = (
-        values_of,
-        rest,
-        src[both_out],
-        dst[both_out],
-        middle,
-        high,
-        shell,
-        engine,
-        local,
-        half,
-    )
-    if threads < 2:
-        _solve_between(*lower)
-        _solve_between(*upper)
-        return
-    errors: list[BaseException] = []
 
-    def run() -> None:
-        try:
-            _solve_between(*upper)
-        except BaseException as error:  # re-raised in the calling thread
-            errors.append(error)
+    low: int
+    high: int
+    blocks: IntArray
+    source: npt.NDArray[np.signedinteger[Any]]
+    target: npt.NDArray[np.signedinteger[Any]]
 
-    worker = threading.Thread(target=run, name="bornite-shells")
-    worker.start()
-    try:
-        _solve_between(*lower)
-    finally:
-        worker.join()
-    if errors:
-        raise errors[0]
+
+def _renumber(keep: BoolArray, dtype: type[np.signedinteger[Any]]) -> npt.NDArray[Any]:
+    """Position among the kept items of every kept item (the others get garbage)."""
+    number = np.cumsum(keep, dtype=dtype)
+    number -= 1
+    return number
+
+
+def _seed_factors(base: int, n_factors: int, threads: int) -> list[int]:
+    """Factors solved on every block at once: ``base``, then midpoints of the widest gaps."""
+    seeds = [base]
+    while len(seeds) < min(threads, n_factors):
+        bounds = [-1, *sorted(seeds), n_factors]
+        width, low, high = max((b - a - 1, a, b) for a, b in itertools.pairwise(bounds))
+        if width < 1:
+            break
+        seeds.append((low + high) // 2)
+    return sorted(seeds)
 
 
 def nested_shells(
@@ -124,8 +95,10 @@ def nested_shells(
     engine : str
         Max-closure engine (see :func:`bornite.pit.ultimate_pit`).
     n_jobs : int, optional
-        Threads for the independent halves of the bisection (default: the ``n_jobs`` option
-        of :func:`bornite.set_options`, 1). The result does not depend on it.
+        Threads (default: the ``n_jobs`` option of :func:`bornite.set_options`, 1). Each
+        shell is an optimal pit for its factor whatever the number; where several pits tie
+        for the optimum (same value), different numbers of threads can return different
+        ones.
 
     Returns
     -------
@@ -138,12 +111,19 @@ def nested_shells(
     The factor nearest 1 is solved first on all blocks, then the largest factor on the blocks
     outside that pit only (with it taken as mined). The factors between two solved ones
     (``low``, ``high``) are then solved by bisection on the blocks of pit ``high`` not in pit
-    ``low`` only, with pit ``low`` taken as mined. Any optimal
-    pit for a factor between the two can be cut down to one lying between them without losing
-    value (optimal closures form a lattice and values grow with the factor), so each
-    restricted solve is exact and the shells are nested by construction, whatever optimal
-    pit an engine returns. Each level of the bisection touches each block once, so 20 shells
-    cost about ``log2(20)`` solves of the largest pit.
+    ``low`` only, with pit ``low`` taken as mined. Any optimal pit for a factor between the
+    two can be cut down to one lying between them without losing value (optimal closures
+    form a lattice and values grow with the factor), so each restricted solve is exact and
+    the shells are nested by construction, whatever optimal pit an engine returns. Each
+    level of the bisection touches each block once, so 20 shells cost about ``log2(20)``
+    solves of the largest pit.
+
+    With ``n_jobs > 1``, further factors (midpoints of the widest gaps between solved
+    factors) are solved on all blocks at the same time as the first, each joined with the
+    pits of smaller factors (the union of optimal pits at two factors is optimal at the
+    larger), and the gaps left are bisected on a pool of threads; the engines release the
+    GIL. Closure is checked once for all shells, arc by arc, and every solve's value is
+    recomputed from its blocks.
 
     Examples
     --------
@@ -172,62 +152,85 @@ def nested_shells(
     src = np.asarray(source, dtype=np.int64).ravel()
     dst = np.asarray(target, dtype=np.int64).ravel()
 
-    def values_of(k: int, blocks: IntArray) -> IntArray:
-        return integer_values(value_at(r[blocks], p[blocks], m[blocks], factors[k]), unit)
-
     n = r.size
-    top = len(factors) - 1
+    n_factors = len(factors)
+    top = n_factors - 1
     threads = int(get_options()["n_jobs"] if n_jobs is None else n_jobs)
     if threads < 1:
         msg = f"n_jobs must be >= 1, got {n_jobs}"
         raise ValidationError(msg)
-    shell = np.full(n, len(factors), dtype=np.int64)  # len(factors): outside every shell
-    local = np.full(n, -1, dtype=np.int64)
-    # the pit nearest factor 1 first, on every block; then the largest factor on the blocks
-    # outside it only (that pit mined), which is a much smaller flow problem than solving
-    # the largest factor on every block
-    base = min(range(len(factors)), key=lambda k: (abs(factors[k] - 1.0), k))
-    pit = ultimate_pit(values_of(base, np.arange(n)), src, dst, engine=engine)
-    inner = pit.mask
-    shell[inner] = base
-    outer = inner.copy()
-    from_inner, to_inner = inner[src], inner[dst]
-    between = ~from_inner & ~to_inner
-    src_out, dst_out = src[between], dst[between]
-    if base < top:
-        rest = np.flatnonzero(~inner)
-        local[rest] = np.arange(rest.size)
-        extra = ultimate_pit(values_of(top, rest), local[src_out], local[dst_out], engine=engine)
-        added = rest[extra.mask]
-        shell[added] = top
-        outer[added] = True
-    below = from_inner & to_inner
-    del from_inner, to_inner, between
-    _solve_between(
-        values_of,
-        np.flatnonzero(inner),
-        src[below],
-        dst[below],
-        -1,
-        base,
-        shell,
-        engine,
-        local,
-        threads,
-    )
-    above = outer[src_out] & outer[dst_out]  # arcs between blocks of the ring outer - inner
-    _solve_between(
-        values_of,
-        np.flatnonzero(outer & ~inner),
-        src_out[above],
-        dst_out[above],
-        base,
-        top,
-        shell,
-        engine,
-        local,
-        threads,
-    )
+    shell = np.full(n, n_factors, dtype=np.int64)  # n_factors: outside every shell
+    index = np.int32 if n < 2**31 else np.int64  # arcs in gaps: half the memory traffic
+
+    def values_of(k: int, blocks: IntArray) -> IntArray:
+        return integer_values(value_at(r[blocks], p[blocks], m[blocks], factors[k]), unit)
+
+    def split(gap: _Gap) -> list[_Gap]:
+        """Solve one factor in ``gap`` and return the gaps left below and above it."""
+        k = top if gap.high == n_factors else (gap.low + gap.high) // 2
+        s, d = gap.source, gap.target
+        mask = ultimate_pit(values_of(k, gap.blocks), s, d, engine=engine, verify=False).mask
+        shell[gap.blocks[mask]] = k
+        from_in, to_in = mask[s], mask[d]
+        children = []
+        for low, high, side, both in (
+            (gap.low, k, mask, from_in & to_in),
+            (k, gap.high, ~mask, ~from_in & ~to_in),
+        ):
+            if high - low > 1 and side.any():
+                number = _renumber(side, index)
+                children.append(_Gap(low, high, gap.blocks[side], number[s[both]], number[d[both]]))
+        return children
+
+    # seeds: the factor nearest 1 (and, with more threads, others) solved on every block at
+    # once; each seed pit is joined with those below it, which keeps it optimal
+    base = min(range(n_factors), key=lambda k: (abs(factors[k] - 1.0), k))
+    seeds = _seed_factors(base, n_factors, threads)
+
+    def whole(k: int) -> BoolArray:
+        values = integer_values(value_at(r, p, m, factors[k]), unit)
+        return ultimate_pit(values, src, dst, engine=engine, verify=False).mask
+
+    pool = ThreadPoolExecutor(max_workers=threads) if threads > 1 else None
+    try:
+        solved = list(pool.map(whole, seeds)) if pool else [whole(seeds[0])]
+        label = np.full(n, len(seeds), dtype=np.int32)  # the gap of every block
+        joined = np.zeros(n, dtype=bool)
+        for i, pit in enumerate(solved):
+            added = pit & ~joined
+            label[added] = i
+            shell[added] = seeds[i]
+            joined |= pit
+        del solved, joined
+        bounds = [-1, *seeds, n_factors]
+
+        def first_split(i: int) -> list[_Gap]:
+            """Cut out gap ``i`` (between seeds ``i - 1`` and ``i``) and split it."""
+            inside = label == i
+            if not inside.any():
+                return []
+            keep = inside[src] & inside[dst]
+            number = _renumber(inside, index)
+            blocks = np.flatnonzero(inside)
+            gap = _Gap(bounds[i], bounds[i + 1], blocks, number[src[keep]], number[dst[keep]])
+            return split(gap)
+
+        firsts = [i for i in range(len(seeds) + 1) if bounds[i + 1] - bounds[i] > 1]
+        if pool is None:
+            for i in firsts:
+                gaps = first_split(i)
+                while gaps:  # depth first keeps few gaps alive
+                    gaps.extend(split(gaps.pop()))
+        else:
+            # the gaps are cut out on the threads too: on the whole model that is not cheap
+            pending = {pool.submit(first_split, i) for i in firsts}
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    pending |= {pool.submit(split, gap) for gap in future.result()}
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     shell = np.where(shell >= len(factors), 0, shell + 1)
     # every shell is closed at once: an arc from a block of shell k must end in shell <= k
     small: npt.NDArray[np.signedinteger[Any]] = shell.astype(

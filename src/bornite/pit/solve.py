@@ -22,6 +22,7 @@ import importlib.util
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -45,6 +46,7 @@ _INT32_MAX = 2**31 - 1
 _INT64_SUM_LIMIT = 2**62
 
 IntArray = npt.NDArray[np.int64]
+ArcArray = npt.NDArray[np.signedinteger[Any]]
 BoolArray = npt.NDArray[np.bool_]
 
 
@@ -124,6 +126,14 @@ def check_closure(mask: npt.ArrayLike, source: npt.ArrayLike, target: npt.ArrayL
         raise ConvergenceError(msg)
 
 
+def _as_arcs(blocks: npt.ArrayLike) -> ArcArray:
+    """Block numbers of arc ends as a flat integer array (int32 is kept: less to copy)."""
+    array = np.asarray(blocks)
+    if array.dtype not in (np.int32, np.int64):
+        array = array.astype(np.int64)
+    return np.ascontiguousarray(array.ravel())
+
+
 def _available(engine: str) -> bool:
     return importlib.util.find_spec(_MODULES[engine]) is not None
 
@@ -148,7 +158,7 @@ def _pick(engine: str) -> str:
 _Answer = tuple[BoolArray, int]
 
 
-def _solve_pymineflow(n: int, values: IntArray, src: IntArray, dst: IntArray) -> _Answer:
+def _solve_pymineflow(n: int, values: IntArray, src: ArcArray, dst: ArcArray) -> _Answer:
     import pymineflow  # noqa: PLC0415 (optional engine)
 
     if src.size and bool(np.all(src[1:] >= src[:-1])):
@@ -157,13 +167,17 @@ def _solve_pymineflow(n: int, values: IntArray, src: IntArray, dst: IntArray) ->
         np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
         solver = pymineflow.ExplicitPit.from_csr(indptr, dst, values)
     else:
-        solver = pymineflow.ExplicitPit(n, src, dst, values)
+        solver = pymineflow.ExplicitPit(
+            n, src.astype(np.int64, copy=False), dst.astype(np.int64, copy=False), values
+        )
     mask, value, _, _ = solver.solve()
     return np.asarray(mask, dtype=bool), int(value)
 
 
-def _solve_ortools(n: int, values: IntArray, src: IntArray, dst: IntArray) -> _Answer:
+def _solve_ortools(n: int, values: IntArray, src: ArcArray, dst: ArcArray) -> _Answer:
     from ortools.graph.python import max_flow  # noqa: PLC0415 (optional engine)
+
+    src, dst = src.astype(np.int64, copy=False), dst.astype(np.int64, copy=False)
 
     graph = max_flow.SimpleMaxFlow()
     s, t = n, n + 1
@@ -186,7 +200,7 @@ def _solve_ortools(n: int, values: IntArray, src: IntArray, dst: IntArray) -> _A
     return mask[:n], int(values[positive].sum()) - int(graph.optimal_flow())
 
 
-def _solve_scipy(n: int, values: IntArray, src: IntArray, dst: IntArray) -> _Answer:
+def _solve_scipy(n: int, values: IntArray, src: ArcArray, dst: ArcArray) -> _Answer:
     from scipy.sparse import csr_matrix  # noqa: PLC0415
     from scipy.sparse.csgraph import breadth_first_order, maximum_flow  # noqa: PLC0415
 
@@ -231,6 +245,7 @@ def ultimate_pit(
     target: npt.ArrayLike,
     *,
     engine: str = "auto",
+    verify: bool = True,
 ) -> PitSolution:
     """The ultimate pit: the closed set of blocks of largest total value.
 
@@ -242,6 +257,10 @@ def ultimate_pit(
         Precedence arcs: mining ``source[k]`` needs ``target[k]``.
     engine : {"auto", "pymineflow", "ortools", "scipy"}
         Max-closure engine; ``"auto"`` takes the first one installed.
+    verify : bool
+        Check the closure arc by arc (the value is always recomputed from the blocks). Only
+        callers that check a family of pits at once, as :func:`bornite.pit.nested_shells`
+        does, should turn it off.
 
     Returns
     -------
@@ -282,8 +301,7 @@ def ultimate_pit(
             raise ValidationError(msg)
         v = v.astype(np.int64)
     v = np.ascontiguousarray(v.ravel(), dtype=np.int64)
-    src = np.ascontiguousarray(np.asarray(source, dtype=np.int64).ravel())
-    dst = np.ascontiguousarray(np.asarray(target, dtype=np.int64).ravel())
+    src, dst = _as_arcs(source), _as_arcs(target)
     n = v.size
     if src.shape != dst.shape:
         msg = f"source and target need the same length, got {src.size} and {dst.size}"
@@ -298,7 +316,8 @@ def ultimate_pit(
     start = time.perf_counter()
     mask, reported = _SOLVERS[name](n, v, src, dst) if n else (np.zeros(0, dtype=bool), 0)
     seconds = time.perf_counter() - start
-    check_closure(mask, src, dst)
+    if verify:
+        check_closure(mask, src, dst)
     value = int(v[mask].sum())
     if value != reported:
         msg = (

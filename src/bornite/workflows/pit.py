@@ -161,6 +161,9 @@ class ShellSpec:
         ``auto``, ``pymineflow``, ``ortools`` or ``scipy``.
     unit : float
         Block values are rounded to whole multiples of this many USD for the exact solve.
+    n_jobs : int, optional
+        Threads for the shells (see :func:`bornite.pit.nested_shells`); default the
+        ``n_jobs`` option of :func:`bornite.set_options` (1).
     """
 
     revenue_factors: tuple[float, ...] = DEFAULT_REVENUE_FACTORS
@@ -168,6 +171,7 @@ class ShellSpec:
     select_factor: float = 1.0
     engine: str = "auto"
     unit: float = 1.0
+    n_jobs: int | None = None
 
     def __post_init__(self) -> None:
         factors = tuple(float(f) for f in self.revenue_factors)
@@ -186,6 +190,9 @@ class ShellSpec:
             raise ValidationError(msg)
         if not self.unit > 0:
             msg = f"unit must be > 0 USD, got {self.unit}"
+            raise ValidationError(msg)
+        if self.n_jobs is not None and self.n_jobs < 1:
+            msg = f"n_jobs must be >= 1 thread, got {self.n_jobs}"
             raise ValidationError(msg)
 
 
@@ -219,6 +226,7 @@ _SHELL_TYPES: dict[str, Any] = {
     "select_factor": float,
     "engine": str,
     "unit": float,
+    "n_jobs": int,
 }
 _ECONOMICS_KEYS = {
     "prices",
@@ -542,7 +550,15 @@ def run_pit(spec: PitRunSpec) -> PitResult:
     start = time.perf_counter()
     factors = spec.shells.revenue_factors
     shell = nested_shells(
-        r, p, m, source, target, factors, unit=spec.shells.unit, engine=spec.shells.engine
+        r,
+        p,
+        m,
+        source,
+        target,
+        factors,
+        unit=spec.shells.unit,
+        engine=spec.shells.engine,
+        n_jobs=spec.shells.n_jobs,
     )
     timings["shells"] = time.perf_counter() - start
     start = time.perf_counter()
