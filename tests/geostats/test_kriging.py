@@ -138,6 +138,54 @@ def test_simple_kriging_with_true_mean(samples):
     assert far["variance"][0] == pytest.approx(ANISO.sill)
 
 
+GAUSS = VariogramModel(
+    0.05,
+    (
+        Structure("gaussian", 0.5, (250.0, 200.0, 90.0), 60.0, 15.0),
+        Structure("spherical", 0.45, (400.0, 300.0, 150.0), 60.0),
+    ),
+)
+
+
+def test_simple_kriging_in_a_moving_neighbourhood_matches_dense_solve(samples):
+    xyz, z = samples
+    targets = np.random.default_rng(17).uniform(xyz.min(0), xyz.max(0), size=(30, 3))
+    nb = SearchNeighbourhood((900.0, 700.0, 400.0), 60.0, max_samples=10)
+    table = SimpleKriging(GAUSS, mean=0.2, neighbourhood=nb).fit(xyz, z).predict(targets)
+    for i, t in enumerate(targets):
+        near = np.argsort(np.linalg.norm((xyz - t) @ nb.transform.T, axis=1))[:10]
+        est, var, wsum = dense_ok(GAUSS, xyz[near], z[near], t[None], simple_mean=0.2)
+        assert table["estimate"][i] == pytest.approx(est[0], rel=1e-8)
+        assert table["variance"][i] == pytest.approx(var[0], rel=1e-8)
+        assert table["sum_weights"][i] == pytest.approx(wsum[0], rel=1e-8)
+
+
+def test_block_kriging_in_a_neighbourhood_matches_the_global_solve(samples):
+    xyz, z = samples
+    centres = xyz.mean(axis=0) + np.random.default_rng(3).uniform(-150, 150, size=(6, 3))
+    size, disc = (40.0, 40.0, 10.0), (3, 2, 2)
+    everything = SearchNeighbourhood(1e6, max_samples=len(z))  # every sample, solved per target
+    moving = OrdinaryKriging(ANISO, neighbourhood=everything, block_size=size, discretisation=disc)
+    single = OrdinaryKriging(ANISO, block_size=size, discretisation=disc)
+    a = moving.fit(xyz, z).predict(centres)
+    b = single.fit(xyz, z).predict(centres)
+    for column in ("estimate", "variance", "slope_of_regression", "sum_weights"):
+        np.testing.assert_allclose(a[column], b[column], rtol=1e-8)
+    np.testing.assert_allclose(a["mean_distance"], b["mean_distance"], rtol=1e-12)
+
+
+def test_two_samples_at_one_place_without_nugget_leave_the_target_unestimated():
+    model = VariogramModel(0.0, (Structure("spherical", 1.0, 100.0),))
+    xyz = np.array([[0.0, 0, 0], [0.0, 0, 0], [30.0, 0, 0], [0.0, 40, 0]])
+    nb = SearchNeighbourhood(200.0, max_samples=4)
+    table = OrdinaryKriging(model, neighbourhood=nb).fit(xyz, [1.0, 2.0, 3.0, 4.0])
+    row = table.predict([[10.0, 10.0, 0.0]]).iloc[0]
+    assert np.isnan(row["estimate"])  # singular: no weights
+    assert np.isnan(row["variance"])
+    assert row["n_samples"] == 4
+    assert row["mean_distance"] > 0
+
+
 def test_sk_variance_not_above_ok_variance(samples):
     xyz, z = samples
     targets = np.random.default_rng(8).uniform(xyz.min(0), xyz.max(0), size=(50, 3))
