@@ -27,6 +27,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-dev
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[dev,bench]'
+	@touch $@
+
 demo: $(VENV)/.installed
 	$(BIN)/bornite demo --out $(OUT) --overwrite
 
@@ -41,7 +45,7 @@ unit: $(VENV)/.installed-dev
 
 test: lint unit
 
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_assessment.py
 	$(BIN)/python benchmarks/bench_kriging.py --million
 	$(BIN)/python benchmarks/bench_pit.py
