@@ -23,7 +23,7 @@ def brute_force(xyz, z, lag, n_lags, direction=None, tol_deg=None):
             cosang = abs(h @ direction) / d
             if cosang < np.cos(np.deg2rad(tol_deg)):
                 continue
-        k = round(d / lag) - 1
+        k = int(np.floor(d / lag + 0.5)) - 1  # an edge pair goes to the farther class
         if 0 <= k < n_lags and abs(d - (k + 1) * lag) <= lag / 2:
             sums[k] += (z[i] - z[j]) ** 2
             counts[k] += 1
@@ -40,6 +40,16 @@ def test_omnidirectional_matches_definition_and_chunks_agree():
     np.testing.assert_allclose(table["gamma"], gamma, rtol=1e-12)
     whole = experimental_variogram(xyz, z, lag=10.0, n_lags=6, chunk_size=10_000)
     pd.testing.assert_frame_equal(table, whole)
+
+
+def test_pairs_on_class_edges_go_to_the_farther_class_and_tolerances_cannot_overlap():
+    # pairs at exactly 15 m and 25 m (edges of the 10 m classes): both go up, to 20 and 30 m
+    xyz = np.array([[0.0, 0, 0], [15.0, 0, 0], [0.0, 100, 0], [25.0, 100, 0]])
+    table = experimental_variogram(xyz, [0.0, 1.0, 0.0, 2.0], lag=10.0, n_lags=3)
+    assert table["n_pairs"].tolist() == [0, 1, 1]
+    assert table["gamma"].tolist()[1:] == [0.5, 2.0]
+    with pytest.raises(ValidationError, match="at most lag / 2"):
+        experimental_variogram(xyz, [0.0, 1.0, 0.0, 2.0], lag=10.0, n_lags=3, lag_tolerance=6.0)
 
 
 def test_directional_selects_pairs_along_direction():

@@ -66,7 +66,9 @@ def experimental_variogram(
     n_lags : int
         Number of lag classes.
     lag_tolerance : float, optional
-        Half-width of a lag class; default ``lag / 2`` (contiguous classes).
+        Half-width of a lag class, at most and by default ``lag / 2`` (contiguous classes);
+        a pair exactly on the edge of two classes goes to the farther one. Pairs closer
+        than ``lag - lag_tolerance`` (duplicates included) are not counted.
     azimuth : float, optional
         Direction azimuth in degrees clockwise from north; ``None`` for omnidirectional.
     dip : float
@@ -157,7 +159,7 @@ def experimental_variogram(
             ok &= np.abs(h @ horizontal_perp) <= horizontal_bandwidth
             ok &= np.abs(h @ vertical_perp) <= vertical_bandwidth
             i, j, d = i[ok], j[ok], d[ok]
-        cls = np.rint(d / lag).astype(np.int64) - 1
+        cls = np.floor(d / lag + 0.5).astype(np.int64) - 1  # a pair on an edge goes up
         inside = (cls >= 0) & (cls < len(centres))
         inside[inside] &= np.abs(d[inside] - centres[cls[inside]]) <= tol
         cls, i, j, d = cls[inside], i[inside], j[inside], d[inside]
@@ -470,7 +472,7 @@ def downhole_variogram(
             break  # sorted by depth within holes: larger offsets are farther still
         h = separation[near]
         sq = (z[offset:][near] - z[:-offset][near]) ** 2
-        cls = np.rint(h / lag).astype(np.int64) - 1
+        cls = np.floor(h / lag + 0.5).astype(np.int64) - 1
         inside = (cls >= 0) & (cls < len(centres))
         inside[inside] &= np.abs(h[inside] - centres[cls[inside]]) <= tol
         sums += np.bincount(cls[inside], weights=sq[inside], minlength=len(centres))
@@ -487,8 +489,11 @@ def _lag_classes(lag: float, n_lags: int, lag_tolerance: float | None) -> tuple[
         msg = f"need lag > 0 and n_lags >= 1; got lag={lag}, n_lags={n_lags}"
         raise ValidationError(msg)
     tol = lag / 2.0 if lag_tolerance is None else float(lag_tolerance)
-    if not tol > 0:
-        msg = f"lag_tolerance must be > 0; got {lag_tolerance}"
+    if not 0 < tol <= lag / 2.0:
+        msg = (
+            f"lag_tolerance must be > 0 and at most lag / 2 = {lag / 2.0} (classes that do not "
+            f"overlap: each pair counts in one class); got {lag_tolerance}"
+        )
         raise ValidationError(msg)
     return float(lag) * np.arange(1, int(n_lags) + 1, dtype=np.float64), tol
 
