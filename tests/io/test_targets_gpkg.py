@@ -29,3 +29,25 @@ def test_targets_round_trip_as_polygons(tmp_path):
     np.testing.assert_allclose(back.geometry.area.to_numpy(), [30_000.0, 40_000.0])
     assert back.crs.to_epsg() == 32645
     assert back["n_cells"].tolist() == [3, 4]
+
+
+def test_a_failed_write_keeps_the_earlier_file(tmp_path, monkeypatch):
+    import geopandas  # noqa: PLC0415
+
+    from bornite.errors import DataFileError  # noqa: PLC0415
+
+    grid = RasterGrid((0.0, 0.0), (100.0, 100.0), (2, 2), crs="EPSG:32645")
+    table, labels = extract_targets(grid.layer([[0.9, 0.1], [0.1, 0.1]]), threshold=0.5)
+    path = write_targets(labels, table, tmp_path / "targets.gpkg")
+    before = path.read_bytes()
+
+    def broken(self, filename, *args, **kwargs):
+        with open(filename, "wb") as handle:
+            handle.write(b"half a file")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(geopandas.GeoDataFrame, "to_file", broken)
+    with pytest.raises(DataFileError, match=r"targets.gpkg: could not write the GeoPackage"):
+        write_targets(labels, table, path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["targets.gpkg"]

@@ -246,7 +246,8 @@ def write_targets(
     table : pandas.DataFrame
         One row per target with ``id_column``; its columns become the layer's attributes.
     path : str or Path
-        Output ``.gpkg`` (replaced if it exists: callers check their output folder).
+        Output ``.gpkg``, replaced if it exists (callers check their output folder); it is
+        written beside and renamed into place, so a failed write leaves an earlier file.
     id_column : str
         Column of ``table`` matching the label values.
 
@@ -275,10 +276,17 @@ def write_targets(
     frame = geopandas.GeoDataFrame(rows, geometry=geometries, crs=labels.attrs.get("crs"))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        path.unlink()
-    with warnings.catch_warnings():
-        # A local grid without a CRS (synthetic data) is written as such, knowingly.
-        warnings.filterwarnings("ignore", message=".*crs.* was not provided")
-        frame.to_file(path, driver="GPKG", layer="targets")
+    # written beside and renamed over: a failed write leaves an earlier file as it was
+    tmp = path.with_name(path.stem + ".part.gpkg")
+    tmp.unlink(missing_ok=True)
+    try:
+        with warnings.catch_warnings():
+            # A local grid without a CRS (synthetic data) is written as such, knowingly.
+            warnings.filterwarnings("ignore", message=".*crs.* was not provided")
+            frame.to_file(tmp, driver="GPKG", layer="targets")
+        tmp.replace(path)
+    except (OSError, RuntimeError, ValueError) as error:
+        tmp.unlink(missing_ok=True)
+        msg = f"{path}: could not write the GeoPackage ({error})"
+        raise DataFileError(msg) from error
     return path
