@@ -79,6 +79,10 @@ def test_write_then_read_round_trips(tmp_path):
     back = read_raster(write_raster(codes, tmp_path / "codes.tif"), masked=False)
     assert back.dtype == np.uint8
     assert back.attrs["nodata"] == 255.0
+    codes.attrs["nodata"] = float("nan")  # carried over from a float layer
+    with pytest.raises(ValidationError, match="does not fit the layer's uint8"):
+        write_raster(codes, tmp_path / "bad.tif")
+    assert not (tmp_path / "bad.tif").exists()
 
 
 def test_read_raster_errors(tmp_path):

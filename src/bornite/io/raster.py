@@ -497,6 +497,14 @@ def write_raster(
         fill = np.nan if fill is None else fill
         if not (isinstance(fill, float) and math.isnan(fill)):
             values = np.where(np.isnan(values), fill, values)
+    elif fill is not None:
+        limits = np.iinfo(values.dtype)
+        if not (math.isfinite(float(fill)) and limits.min <= float(fill) <= limits.max):
+            msg = (
+                f"{path}: nodata {fill!r} does not fit the layer's {values.dtype.name} cells; "
+                f"pass a nodata value between {limits.min} and {limits.max}"
+            )
+            raise ValidationError(msg)
     transform = rasterio.Affine(*grid_transform(layer))
     profile = {
         "driver": "GTiff",
