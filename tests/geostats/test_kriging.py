@@ -308,6 +308,11 @@ def test_threads_give_same_numbers(samples):
     one = OrdinaryKriging(ANISO, neighbourhood=nb, chunk_size=30).fit(xyz, z).predict(targets)
     two = OrdinaryKriging(ANISO, neighbourhood=nb, chunk_size=30, n_jobs=2).fit(xyz, z)
     pd.testing.assert_frame_equal(one, two.predict(targets))
+    auto = OrdinaryKriging(ANISO, neighbourhood=nb, n_jobs=3).fit(xyz, z)  # automatic chunks
+    pd.testing.assert_frame_equal(one, auto.predict(targets))
+    for bad in (-1, 2.0):
+        with pytest.raises(ValidationError, match="n_jobs must be a whole number"):
+            OrdinaryKriging(ANISO, neighbourhood=nb, n_jobs=bad).fit(xyz, z).predict(targets)
 
 
 def test_inverse_distance():

@@ -56,10 +56,15 @@ def _renumber(keep: BoolArray, dtype: type[np.signedinteger[Any]]) -> npt.NDArra
     return number
 
 
+#: At most this many factors are solved on the whole model at once: each whole-model solve
+#: holds its own graph (about 0.5 GiB for 1M blocks and 27M arcs); more threads go to gaps.
+MAX_SEEDS = 4
+
+
 def _seed_factors(base: int, n_factors: int, threads: int) -> list[int]:
     """Factors solved on every block at once: ``base``, then midpoints of the widest gaps."""
     seeds = [base]
-    while len(seeds) < min(threads, n_factors):
+    while len(seeds) < min(threads, n_factors, MAX_SEEDS):
         bounds = [-1, *sorted(seeds), n_factors]
         width, low, high = max((b - a - 1, a, b) for a, b in itertools.pairwise(bounds))
         if width < 1:
@@ -119,7 +124,8 @@ def nested_shells(
     solves of the largest pit.
 
     With ``n_jobs > 1``, further factors (midpoints of the widest gaps between solved
-    factors) are solved on all blocks at the same time as the first, each joined with the
+    factors; at most 4 in all, each holding a whole-model graph) are solved on all blocks at
+    the same time as the first, each joined with the
     pits of smaller factors (the union of optimal pits at two factors is optimal at the
     larger), and the gaps left are bisected on a pool of threads; the engines release the
     GIL. Closure is checked once for all shells, arc by arc, and every solve's value is
