@@ -124,6 +124,8 @@ def test_revenue_factor_checks():
         nested_shells([1.0], [0.0], [0.0], [], [], [1.0, 0.5])
     with pytest.raises(ValidationError, match="positive"):
         nested_shells([1.0], [0.0], [0.0], [], [], [0.0, 1.0])
+    with pytest.raises(ValidationError, match="block 1 has a negative revenue"):
+        nested_shells([1.0, -2.0], [0.0, 0.0], [1.0, 1.0], [], [], [0.5, 1.0])
 
 
 def test_one_block_column_hand_solved():

@@ -155,6 +155,13 @@ def nested_shells(
             f"{r.size}, {p.size} and {m.size}"
         )
         raise ValidationError(msg)
+    if (r < 0).any():  # nesting needs values that never fall as the factor grows
+        k = int(np.flatnonzero(r < 0)[0])
+        msg = (
+            f"block {k} has a negative revenue ({r[k]:g} USD); revenue is the net value of the "
+            "metal if processed and must be >= 0 (put costs in processing or mining cost)"
+        )
+        raise ValidationError(msg)
     src = np.asarray(source, dtype=np.int64).ravel()
     dst = np.asarray(target, dtype=np.int64).ravel()
 
