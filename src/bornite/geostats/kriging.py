@@ -229,9 +229,8 @@ class _KrigingBase:
             None if self.neighbourhood is None else _Searcher(self.neighbourhood, coords, codes)
         )
         self.global_factor_ = None if self.searcher_ is not None else self._factor_global()
-        self.frames_ = np.stack(
-            [coords @ s.transform.T for s in self.variogram.structures] or [np.zeros((n, 3))]
-        )
+        frames = [coords @ s.transform.T for s in self.variogram.structures]
+        self.frames_ = np.array(frames, dtype=float).reshape(-1, n, 3)  # (structures, n, 3)
         self._check_extra()
         return self
 
@@ -419,7 +418,7 @@ class _KrigingBase:
             0.0 if self._ordinary else float(self._mean()),
             out,
         )
-        return self._outputs(targets, idx, valid, out)
+        return self._outputs(idx, valid, out)
 
     def _solve_global(self, targets: FloatArray, idx: IntArray) -> dict[str, FloatArray]:
         """All samples for every target: factor the one matrix once, many right-hand sides."""
@@ -437,10 +436,10 @@ class _KrigingBase:
         out[:, MEAN_DISTANCE] = np.linalg.norm(
             self.coordinates_ - targets[:, None, :], axis=2
         ).mean(1)
-        return self._outputs(targets, idx, np.ones((b, n), dtype=bool), out)
+        return self._outputs(idx, np.ones((b, n), dtype=bool), out)
 
     def _outputs(
-        self, targets: FloatArray, idx: IntArray, valid: BoolArray, solved: FloatArray
+        self, idx: IntArray, valid: BoolArray, solved: FloatArray
     ) -> dict[str, FloatArray]:
         """The output columns from each target's samples and its kriging sums ``solved``
         (columns estimate, ``lambda^T c``, ``mu``, ``sum(lambda)``, mean distance; ``mu = 0``

@@ -124,12 +124,11 @@ def nested_shells(
     solves of the largest pit.
 
     With ``n_jobs > 1``, further factors (midpoints of the widest gaps between solved
-    factors; at most 4 in all, each holding a whole-model graph) are solved on all blocks at
-    the same time as the first, each joined with the
-    pits of smaller factors (the union of optimal pits at two factors is optimal at the
-    larger), and the gaps left are bisected on a pool of threads; the engines release the
-    GIL. Closure is checked once for all shells, arc by arc, and every solve's value is
-    recomputed from its blocks.
+    factors; at most ``MAX_SEEDS`` in all, each holding a whole-model graph) are solved on
+    all blocks at the same time as the first, each joined with the pits of smaller factors
+    (the union of optimal pits at two factors is optimal at the larger), and the gaps left
+    are bisected on a pool of threads; the engines release the GIL. Closure is checked once
+    for all shells, arc by arc, and every solve's value is recomputed from its blocks.
 
     Examples
     --------
