@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 OUT    ?= demo-out
 PIP_FLAGS ?= --disable-pip-version-check --quiet
 
-.PHONY: demo test lint typecheck contracts unit bench clean help
+.PHONY: demo test lint typecheck contracts unit kernels bench clean help
 
 help:
 	@echo "make demo   - set up .venv and run the illustrative example into $(OUT)/"
@@ -43,7 +43,15 @@ lint: $(VENV)/.installed-dev
 unit: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -n auto -q src/bornite tests
 
-test: lint unit
+# The compiled kriging kernel once more as plain Python: the same tests must pass without
+# Numba's code generation (a check that the kernel's semantics are Python's, not the JIT's).
+KERNEL_TESTS := tests/geostats/test_kriging.py tests/geostats/test_crossval.py \
+                tests/geostats/test_pykrige_reference.py
+
+kernels: $(VENV)/.installed-dev
+	NUMBA_DISABLE_JIT=1 $(BIN)/python -m pytest -n auto -q -p no:cacheprovider $(KERNEL_TESTS)
+
+test: lint unit kernels
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_assessment.py

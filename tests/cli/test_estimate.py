@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from bornite.cli import app
@@ -39,7 +40,8 @@ def test_estimate_writes_a_classified_resource(tmp_path):
     assert classes <= {"探明 (measured)", "控制 (indicated)", "推断 (inferred)"}
     assert classes
     for row in record["resource"]:
-        assert row["metal_t"] == row["tonnes"] * row["grade"] / 100
+        # metal = tonnes x grade; 1e-12 allows rounding, not a wrong unit (1e-2) or formula
+        assert row["metal_t"] == pytest.approx(row["tonnes"] * row["grade"] / 100, rel=1e-12)
     total = {row["cutoff"]: row for row in record["total"]}
     assert total[0.2]["tonnes"] > total[0.4]["tonnes"] > 0
     blocks = pd.read_parquet(out / "block_model.parquet")

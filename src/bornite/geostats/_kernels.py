@@ -13,6 +13,12 @@ Ordinary kriging is solved through the covariance matrix alone: with ``C = L L^T
 covariance matrix, positive definite unless two samples share a place without a nugget;
 a pivot below ``1e-12`` of the sill then stops the factorisation and the target gets NaN.
 
+The kernel is compiled without ``fastmath``: floating-point operations keep IEEE semantics
+(no reassociation, no flush of subnormals), so a rerun on one machine is bit-identical and
+other machines differ only by their libm's last bit; dropping it cost nothing measurable
+(1.2-1.4 s for the 100,000-point benchmark on one thread either way). The tests also run
+with ``NUMBA_DISABLE_JIT=1`` (``make kernels``), where the same code runs as Python.
+
 Reference: Cressie, N. A. C. (1993). *Statistics for Spatial Data*, revised ed. Wiley.
 """
 
@@ -37,7 +43,7 @@ KIND_CODES = {"spherical": 0, "exponential": 1, "gaussian": 2}
 ESTIMATE, LAMBDA_C, MU, SUM_WEIGHTS, MEAN_DISTANCE = range(5)
 
 
-@numba.njit(nogil=True, cache=True, fastmath=True)
+@numba.njit(nogil=True, cache=True)
 def _unit_covariance(kind: int, h: FloatArray, m: int) -> None:
     """Overwrite the lag lengths ``h[:m]`` (units of range) with ``1 - gamma / sill``."""
     if kind == 0:
@@ -52,7 +58,7 @@ def _unit_covariance(kind: int, h: FloatArray, m: int) -> None:
             h[j] = math.exp(-3.0 * h[j] * h[j])
 
 
-@numba.njit(nogil=True, cache=True, fastmath=True)
+@numba.njit(nogil=True, cache=True)
 def krige_targets(
     targets: FloatArray,
     idx: npt.NDArray[np.int64],
