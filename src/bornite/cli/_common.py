@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
@@ -60,29 +59,20 @@ TrialsOption = Annotated[
 
 
 def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
-    """Turn bornite errors into a one-line message and exit status 1 (no traceback)."""
+    """Turn bornite's errors into a one-line message and exit status 1.
+
+    Only :class:`~bornite.errors.BorniteError` is a user's problem (a bad file, key or
+    value), told in one line that names it and the fix; ``-v`` adds the traceback. Anything
+    else is a bug in bornite and is not hidden: it propagates with its traceback.
+    """
 
     @functools.wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return function(*args, **kwargs)
         except BorniteError as error:
-            logger.debug("command failed", exc_info=True)
+            logger.info("command failed", exc_info=True)
             message = Text.assemble(("error: ", "bold red"), str(error))
-            err_console.print(message, highlight=False, soft_wrap=True)
-            raise typer.Exit(code=1) from None
-        except (typer.Exit, typer.Abort, click.exceptions.ClickException):
-            raise
-        except (OSError, ValueError, KeyError, TypeError, StopIteration) as error:
-            # Not anticipated by a bornite check: still one line, and the traceback on -vv.
-            logger.debug("command failed unexpectedly", exc_info=True)
-            kind = type(error).__name__
-            message = Text.assemble(
-                ("error: ", "bold red"),
-                f"{kind}: {error}. The input could not be processed; check the files named "
-                "in the command (rerun with -vv for details, and report it if the input is "
-                "valid)",
-            )
             err_console.print(message, highlight=False, soft_wrap=True)
             raise typer.Exit(code=1) from None
 
