@@ -28,6 +28,7 @@ import numpy as np
 import xarray as xr
 
 from bornite.errors import DataFileError, MissingDependencyError, OutputExistsError, ValidationError
+from bornite.io.outputs import atomic_path
 
 __all__ = [
     "RESAMPLING_METHODS",
@@ -517,13 +518,10 @@ def write_raster(
         "nodata": fill,
         "compress": compress,
     }
-    tmp = path.with_name(path.name + ".part")
     try:
-        with rasterio.open(tmp, "w", **profile) as dst:
+        with atomic_path(path, suffix=".tif") as tmp, rasterio.open(tmp, "w", **profile) as dst:
             dst.write(values, 1)
-        tmp.replace(path)
     except (OSError, rasterio.errors.RasterioError) as error:
-        tmp.unlink(missing_ok=True)
         msg = f"{path}: could not write the raster ({error})"
         raise DataFileError(msg) from error
     logger.info("wrote %s", path)

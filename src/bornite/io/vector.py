@@ -19,6 +19,7 @@ import pandas as pd
 import xarray as xr
 
 from bornite.errors import DataFileError, MissingDependencyError, ValidationError
+from bornite.io.outputs import atomic_path
 from bornite.io.raster import _rasterio, _same_crs, grid_transform
 
 __all__ = ["points_to_cells", "read_points", "read_vector", "write_targets"]
@@ -275,18 +276,14 @@ def write_targets(
     geometries = [unary_union(parts[int(v)]) for v in rows[id_column]]
     frame = geopandas.GeoDataFrame(rows, geometry=geometries, crs=labels.attrs.get("crs"))
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     # written beside and renamed over: a failed write leaves an earlier file as it was
-    tmp = path.with_name(path.stem + ".part.gpkg")
-    tmp.unlink(missing_ok=True)
     try:
-        with warnings.catch_warnings():
+        with atomic_path(path, suffix=".gpkg") as tmp, warnings.catch_warnings():
             # A local grid without a CRS (synthetic data) is written as such, knowingly.
             warnings.filterwarnings("ignore", message=".*crs.* was not provided")
+            tmp.unlink()  # GDAL creates the GeoPackage itself
             frame.to_file(tmp, driver="GPKG", layer="targets")
-        tmp.replace(path)
     except (OSError, RuntimeError, ValueError) as error:
-        tmp.unlink(missing_ok=True)
         msg = f"{path}: could not write the GeoPackage ({error})"
         raise DataFileError(msg) from error
     return path
