@@ -18,6 +18,8 @@ from bornite.report import (
     figure_to_svg,
     format_number,
     format_probability,
+    format_quantity,
+    format_table,
     format_tonnes,
     pmf_figure,
     render_report,
@@ -106,10 +108,10 @@ def test_page_has_titles_contents_and_table_headers(page):
         "analytic_mean",
         "analytic_sd",
         "quantity",
-        "economic_t",
+        "economic (Mt)",
         "metal",
     ):
-        assert re.search(rf'<th scope="col"( class="num")?>{re.escape(header)}</th>', page)
+        assert re.search(rf'<th scope="col"( class="num")?>{re.escape(header)}</th>', page), header
     assert 'id="provenance"' in page
 
 
@@ -147,8 +149,22 @@ def test_illustrative_flag_is_shown_only_where_set(page):
 
 def test_numbers_are_formatted_for_reading(page, result):
     summary = result.summary()
-    assert f'<td class="num">{format_number(summary.loc["ore_t", "mean"])}</td>' in page
-    assert re.search(r'<td class="num">\d\.\d\de\d+</td>', page)  # engineering tonnes
+    # One unit per quantity (row), in a unit column; the cells in that unit
+    headers, rows = format_table(summary.reset_index())
+    assert headers[:2] == ["quantity", "unit"]
+    by_quantity = {row[0]: row for row in rows}
+    assert by_quantity["ore_t"][1] in {"Gt", "Mt"}
+    assert by_quantity["au_t"][1] in {"t", "kt"}
+    mean = by_quantity["ore_t"][headers.index("mean")]
+    assert f'<td class="num">{mean}</td>' in page
+    scale = {"Gt": 1e9, "Mt": 1e6}[by_quantity["ore_t"][1]]
+    assert float(mean.replace(",", "")) == pytest.approx(
+        summary.loc["ore_t", "mean"] / scale, rel=1e-3
+    )
+    # No exponent and no 17-digit float in any cell
+    cells = re.findall(r'<td class="num">([^<]*)</td>', page)
+    assert cells
+    assert not [c for c in cells if re.search(r"\de-?\d|\.\d{7,}", c)]
     p0 = format_probability(summary.loc["ore_t", "p0"])
     assert re.fullmatch(r"\d\.\d{3}", p0)
     assert f'<td class="num">{p0}</td>' in page
@@ -167,6 +183,8 @@ def test_provenance_block(page):
 
 def test_format_helpers():
     assert format_number(6.0712e9) == "6.07e9"
+    assert format_quantity(6.0712e9, "t") == "6.07 Gt"
+    assert format_quantity(0.44, "%") == "0.440 %"
     assert format_number(1234567) == "1,234,567"
     assert format_number(999.7) == "1,000"
     assert format_probability(np.float64(0.0081)) == "0.008"
@@ -199,7 +217,8 @@ def test_write_report_writes_and_refuses_to_overwrite(tmp_path, small_report):
     path = tmp_path / "out" / "report.html"
     assert write_report(small_report, path) == path
     first = path.read_text(encoding="utf-8")
-    assert "6.07e9" in first
+    assert "<td>Gt</td>" in first
+    assert '<td class="num">6.070</td>' in first
     with pytest.raises(OutputExistsError, match="--overwrite") as error:
         write_report(small_report, path)
     assert str(path) in str(error.value)

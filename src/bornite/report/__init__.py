@@ -12,7 +12,14 @@
   (:func:`render_report`, :func:`write_report`) that works offline.
 """
 
-from bornite.report._format import format_number, format_probability, format_tonnes
+from bornite.report._format import (
+    format_number,
+    format_probability,
+    format_quantity,
+    format_table,
+    format_tonnes,
+    unit_of,
+)
 from bornite.report.figures import (
     ccdf_figure,
     embed_figure,
@@ -44,6 +51,8 @@ __all__ = [
     "figure_to_svg",
     "format_number",
     "format_probability",
+    "format_quantity",
+    "format_table",
     "format_tonnes",
     "grade_figure",
     "marginals_figure",
@@ -55,5 +64,6 @@ __all__ = [
     "tonnage_figure",
     "totals_section",
     "tract_figures",
+    "unit_of",
     "write_report",
 ]

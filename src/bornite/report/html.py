@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,10 +31,11 @@ from bornite.assessment.grade_tonnage import GradeTonnageModel
 from bornite.assessment.pmf import DepositCountPmf
 from bornite.assessment.simulation import SimulationResult
 from bornite.errors import OutputExistsError, ValidationError
+from bornite.io import write_text
 from bornite.report._format import (
-    MISSING,
     format_number,
     format_probability,
+    format_table,
     format_tonnes,
     quantity_label,
 )
@@ -60,12 +59,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-#: Columns printed as probabilities (three decimals) in report tables, with any column whose
-#: name starts with ``P(``.
-PROBABILITY_COLUMNS = frozenset(
-    {"p0", "p_gt_mean", "probability", "exceedance", "fraction", "ks_statistic", "ks_pvalue"}
-)
 
 
 @dataclass(frozen=True)
@@ -149,38 +142,23 @@ class Report:
 
 
 # --------------------------------------------------------------------------- tables
-def _format_cell(value: Any, column: str) -> tuple[str, bool]:
-    """Text of one table cell and whether it is numeric (right-aligned)."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return MISSING, True
-    if isinstance(value, bool):
-        return ("yes" if value else "no"), False
-    if isinstance(value, int | float):
-        if isinstance(value, float) and (
-            column.lower() in PROBABILITY_COLUMNS or column.startswith("P(")
-        ):
-            return format_probability(value), True
-        return format_number(value), True
-    return str(value), False
+#: A formatted number (right-aligned in tables), possibly with its unit.
+_NUMBER = re.compile(r"(-?[\d,]+(\.\d+)?(e-?\d+)?( [^\d\s]+)?|–|∞|-∞)")
 
 
 def _table_view(caption: str, frame: pd.DataFrame) -> dict[str, Any]:
-    """Headers and formatted rows of a table for the template."""
+    """Headers and formatted rows of a table for the template (one unit and one precision per
+    numeric column, as everywhere in bornite: :func:`~bornite.report.format_table`)."""
     show_index = not isinstance(frame.index, pd.RangeIndex) or any(
         name is not None for name in frame.index.names
     )
     table = frame.reset_index() if show_index else frame
-    headers = [
-        " ".join(str(p) for p in c if str(p)) if isinstance(c, tuple) else str(c)
-        for c in table.columns
+    table.attrs = dict(frame.attrs)
+    headers, cells = format_table(table)
+    numeric = [
+        bool(cells) and all(_NUMBER.fullmatch(row[k]) for row in cells) for k in range(len(headers))
     ]
-    rows = [
-        [_format_cell(value, header) for value, header in zip(record, headers, strict=True)]
-        for record in table.itertuples(index=False, name=None)
-    ]
-    numeric = [all(row[k][1] for row in rows) and bool(rows) for k in range(len(headers))]
+    rows = [[(cell, numeric[k]) for k, cell in enumerate(row)] for row in cells]
     return {
         "caption": caption,
         "headers": [
@@ -296,9 +274,9 @@ def render_report(report: Report) -> str:
 def write_report(report: Report, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
     """Render a report and write it to ``path`` atomically.
 
-    The page is rendered in memory, written to a temporary file in the destination folder and
-    moved into place with :func:`os.replace`, so a failure never leaves a half-written report
-    and never destroys the previous one.
+    The page is rendered in memory and written by :func:`bornite.io.write_text` (a temporary
+    file moved into place), so a failure never leaves a half-written report and never
+    destroys the previous one.
 
     Parameters
     ----------
@@ -324,21 +302,7 @@ def write_report(report: Report, path: str | os.PathLike[str], *, overwrite: boo
         msg = f"{target} already exists; pass --overwrite (overwrite=True) to replace it"
         raise OutputExistsError(msg)
     page = render_report(report)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(page)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_text(page, target)
     logger.info("wrote report %s (%d kB)", target, len(page) // 1024)
     return target
 
