@@ -12,7 +12,13 @@ import xarray as xr
 from bornite.core.units import parse_grade_column, to_mass_fraction
 from bornite.errors import ValidationError
 
-__all__ = ["CATEGORY_NAMES", "classify", "grade_tonnage_curve"]
+__all__ = [
+    "CATEGORY_NAMES",
+    "classify",
+    "clip_negative_grades",
+    "grade_tonnage_curve",
+    "resource_by_class",
+]
 
 #: Category names by reporting code, from most to least confident (codes 1, 2, 3; 0 is
 #: unclassified). GB/T 17766-2020 is China's classification of solid mineral resources.
@@ -165,3 +171,55 @@ def grade_tonnage_curve(
     table = pd.DataFrame(rows)
     table.attrs.update({"grade": grade, "element": element, "unit": unit})
     return table
+
+
+def clip_negative_grades(blocks: xr.Dataset, grade: str) -> int:
+    """Set negative estimates of ``grade`` to zero in place; return how many there were.
+
+    Ordinary-kriging weights can be negative, and so, rarely, can an estimate near a high
+    sample screened by low ones; a grade cannot (and a pit refuses one). The count is kept in
+    ``blocks.attrs["negative_estimates_set_to_zero"]`` so reports can state it.
+
+    Examples
+    --------
+    >>> from bornite.blockmodel.grid import BlockGrid
+    >>> m = BlockGrid((0.0, 0.0, 0.0), (1.0, 1.0, 1.0), (3, 1, 1)).dataset(
+    ...     cu_pct=[0.2, -0.01, float("nan")])
+    >>> clip_negative_grades(m, "cu_pct"), m["cu_pct"].values.ravel().tolist()[:2]
+    (1, [0.2, 0.0])
+    """
+    if grade not in blocks:
+        msg = f"block model has no grade variable {grade!r}"
+        raise ValidationError(msg)
+    values = blocks[grade].values
+    negative = values < 0
+    values[negative] = 0.0
+    count = int(negative.sum())
+    blocks.attrs["negative_estimates_set_to_zero"] = count
+    return count
+
+
+def resource_by_class(
+    blocks: xr.Dataset,
+    grade: str,
+    cutoffs: npt.ArrayLike,
+    *,
+    density: float | str = 2.7,
+    scheme: str = "jorc",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The grade-tonnage curve of all estimated blocks and of each resource class.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        The total curve (:func:`grade_tonnage_curve`) and the curve by ``category`` with the
+        class named in ``scheme`` (``class``: e.g. ``indicated`` or ``控制 (indicated)``).
+    """
+    if scheme not in CATEGORY_NAMES:
+        msg = f"scheme must be one of {', '.join(CATEGORY_NAMES)}, got {scheme!r}"
+        raise ValidationError(msg)
+    total = grade_tonnage_curve(blocks, grade, cutoffs, density=density)
+    by_class = grade_tonnage_curve(blocks, grade, cutoffs, density=density, by="category")
+    labels = CATEGORY_NAMES[scheme]
+    by_class["class"] = [labels[int(c) - 1] for c in by_class["category"]]
+    return total, by_class

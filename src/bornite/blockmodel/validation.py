@@ -1,16 +1,26 @@
-"""Validation of block estimates against the samples: global means and swath plots."""
+"""Validation of block estimates against the samples: global means, swath plots, and the
+declustering cells they are weighted with."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import xarray as xr
 
-from bornite.blockmodel.grid import DIMS
+from bornite.blockmodel.grid import DIMS, BlockGrid
 from bornite.errors import ValidationError
 
-__all__ = ["global_mean_check", "swath"]
+__all__ = [
+    "DECLUSTERING_FACTORS",
+    "CompositeCheck",
+    "check_against_composites",
+    "declustering_cells",
+    "global_mean_check",
+    "swath",
+]
 
 
 def global_mean_check(
@@ -163,3 +173,83 @@ def swath(
             }
         )
     return pd.DataFrame(rows)
+
+
+#: Declustering cell sizes tried by default, as multiples of the block's easting size.
+DECLUSTERING_FACTORS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
+
+
+def declustering_cells(
+    block_size: tuple[float, float, float], factors: tuple[float, ...] = DECLUSTERING_FACTORS
+) -> tuple[float, ...]:
+    """Cell sizes for cell declustering of the composites of a block model.
+
+    Cells from one block to a few blocks wide (``factors`` times the easting size): smaller
+    cells decluster nothing, much larger ones average away the drilling pattern that
+    declustering corrects (Deutsch and Journel 1998, section VI.2.3).
+
+    Examples
+    --------
+    >>> declustering_cells((25.0, 25.0, 10.0))
+    (25.0, 37.5, 50.0, 75.0, 100.0, 150.0)
+    """
+    if not block_size[0] > 0:
+        msg = f"block size must be > 0 m, got {block_size}"
+        raise ValidationError(msg)
+    return tuple(float(block_size[0]) * f for f in factors)
+
+
+@dataclass(frozen=True)
+class CompositeCheck:
+    """An estimate checked against its composites (see :func:`check_against_composites`).
+
+    Attributes
+    ----------
+    in_model : numpy.ndarray of bool
+        Composites inside an estimated block (the ones checked).
+    global_mean : dict
+        :func:`global_mean_check` of the blocks against the declustered composites.
+    swaths : dict of str to pandas.DataFrame
+        :func:`swath` along each axis.
+    """
+
+    in_model: npt.NDArray[np.bool_]
+    global_mean: dict[str, float]
+    swaths: dict[str, pd.DataFrame]
+
+
+def check_against_composites(
+    model: xr.Dataset,
+    variable: str,
+    samples: npt.ArrayLike,
+    values: npt.ArrayLike,
+    weights: npt.ArrayLike,
+) -> CompositeCheck:
+    """Global mean and swaths of an estimate against the declustered composites inside it.
+
+    Only composites whose centre lies in an estimated block count: a composite outside the
+    estimated volume (another domain, beyond the search) says nothing about the estimate.
+
+    Raises
+    ------
+    ValidationError
+        When no composite lies inside an estimated block.
+    """
+    xyz = np.asarray(samples, dtype=float).reshape(-1, 3)
+    v = np.asarray(values, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    grid = BlockGrid.from_dataset(model)
+    index = grid.index(xyz)
+    inside = (index >= 0).all(axis=1)
+    estimated = np.isfinite(model[variable].values)
+    in_model = np.zeros(len(xyz), dtype=bool)
+    in_model[inside] = estimated[tuple(index[inside].T)]
+    if not in_model.any():
+        msg = "no composite lies inside an estimated block; check the grid and the domain"
+        raise ValidationError(msg)
+    mean = global_mean_check(model, variable, v[in_model], weights=w[in_model])
+    swaths = {
+        axis: swath(model, variable, xyz[in_model], v[in_model], axis=axis, weights=w[in_model])
+        for axis in DIMS
+    }
+    return CompositeCheck(in_model, mean, swaths)

@@ -66,7 +66,8 @@ class SyntheticRegion:
     samples : DataFrame
         Stream-sediment samples: ``easting``, ``northing``, ``cu_ppm``.
     deposits : DataFrame
-        ``name``, ``easting``, ``northing``, ``row``, ``col``, ``cluster``.
+        ``name``, ``easting``, ``northing``, ``row``, ``col``, ``cluster`` and ``kind``
+        (``deposit`` or ``occurrence``) of every known point.
     probability : xarray.DataArray
         True probability of a deposit in each cell under the generating intensity (first
         order: the expected number of deposits in the cell, at most one).
@@ -111,6 +112,7 @@ def synthetic_region(
     cluster_radius: float = 1000.0,
     length_scale: float = 1.0,
     rule_strength: float = 1.0,
+    deposit_fraction: float = 1.0,
 ) -> SyntheticRegion:
     """Generate a synthetic region with clustered porphyry deposits placed by a known rule.
 
@@ -138,6 +140,12 @@ def synthetic_region(
     rule_strength : float
         Multiplier of the rule's coefficients (0: deposits ignore the geology; larger: they
         hug intrusion margins and faults more tightly).
+    deposit_fraction : float
+        Share of the known points that are deposits (``kind = "deposit"``: a resource of the
+        grade-tonnage model's type, counted by a deposit-density estimate); the others are
+        occurrences and prospects (``kind = "occurrence"``), placed by the same rule. All of
+        them train a prospectivity model. Chosen at random, last, so the region does not
+        change with it.
 
     Returns
     -------
@@ -170,6 +178,12 @@ def synthetic_region(
         raise ValidationError(msg)
     if not 1 <= n_deposits <= rows * cols // 20:
         msg = f"n_deposits must lie in [1, cells / 20 = {rows * cols // 20}]; got {n_deposits}"
+        raise ValidationError(msg)
+    if not 0.0 < deposit_fraction <= 1.0 or round(deposit_fraction * n_deposits) < 1:
+        msg = (
+            f"deposit_fraction must leave at least one deposit among the {n_deposits} known "
+            f"points (0 < fraction <= 1); got {deposit_fraction!r}"
+        )
         raise ValidationError(msg)
     if not (np.isfinite(rule_strength) and rule_strength >= 0):
         msg = f"rule_strength must be a finite number >= 0; got {rule_strength!r}"
@@ -319,6 +333,16 @@ def synthetic_region(
         }
     )
     layers.attrs.update({"illustrative": 1, "source": "bornite synthetic region"})
+    # Which known points are deposits (a resource of the grade-tonnage model's type) and
+    # which are occurrences and prospects; drawn last, so the region is the same either way.
+    kind = np.full(len(deposits), "deposit", dtype=object)
+    if deposit_fraction < 1.0:
+        chosen = rng.choice(
+            len(deposits), size=round(deposit_fraction * len(deposits)), replace=False
+        )
+        kind[:] = "occurrence"
+        kind[chosen] = "deposit"
+    deposits["kind"] = kind
     probability = grid.layer(
         np.minimum(1.0, n_deposits * cells_p).reshape(grid.shape),
         name="probability",

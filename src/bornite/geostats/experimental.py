@@ -631,7 +631,11 @@ def _wls_fit(
     if not result.success:
         msg = f"variogram fit did not converge: {result.message}"
         raise ConvergenceError(msg)
-    fitted = unpack(np.asarray(result.x))
+    # The trust-region solver stops a hair inside a bound: a nugget or sill within 1e-9 of
+    # the variogram's scale above zero is zero (a "nugget of 2.6e-17" is no nugget).
+    x = np.asarray(result.x, dtype=float)
+    x[(np.asarray(lower) == 0.0) & (x < 1e-9 * gmax)] = 0.0
+    fitted = unpack(x)
     if fitted.nugget + sum(fitted.sills) <= 0:
         msg = "the fitted variogram has a zero sill; check the experimental variogram"
         raise ConvergenceError(msg)

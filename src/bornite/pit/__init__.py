@@ -9,8 +9,20 @@ from bornite.pit.economics import (
     domain_label,
     value_at,
 )
-from bornite.pit.precedence import SlopeSet, block_arcs, pattern_report, slope_pattern
-from bornite.pit.shells import DEFAULT_REVENUE_FACTORS, nested_shells, pit_by_pit, select_shell
+from bornite.pit.precedence import (
+    SlopeSet,
+    block_arcs,
+    pattern_report,
+    slope_arcs,
+    slope_pattern,
+)
+from bornite.pit.shells import (
+    DEFAULT_REVENUE_FACTORS,
+    nested_shells,
+    pit_by_pit,
+    resource_in_pit,
+    select_shell,
+)
 from bornite.pit.solve import ENGINES, PitSolution, check_closure, integer_values, ultimate_pit
 
 __all__ = [
@@ -28,7 +40,9 @@ __all__ = [
     "nested_shells",
     "pattern_report",
     "pit_by_pit",
+    "resource_in_pit",
     "select_shell",
+    "slope_arcs",
     "slope_pattern",
     "ultimate_pit",
     "value_at",

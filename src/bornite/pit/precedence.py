@@ -24,6 +24,7 @@ __all__ = [
     "SlopeSet",
     "block_arcs",
     "pattern_report",
+    "slope_arcs",
     "slope_pattern",
 ]
 
@@ -424,3 +425,58 @@ def block_arcs(
     valid = targets >= 0
     source = np.repeat(np.arange(n, dtype=np.int64), np.count_nonzero(valid, axis=1))
     return source, targets[valid].astype(np.int64)
+
+
+def slope_arcs(
+    shape: tuple[int, int, int],
+    block_size: Sequence[float],
+    slopes: SlopeSet,
+    labels: npt.ArrayLike | None = None,
+) -> tuple[IntArray, IntArray, pd.DataFrame, int]:
+    """Precedence arcs of a block model for a slope set, by domain where it has domains.
+
+    Parameters
+    ----------
+    shape : (int, int, int)
+        Blocks along easting, northing, elevation.
+    block_size : sequence of float
+        Block size in metres.
+    slopes : SlopeSet
+        Default sectors and, optionally, sectors by domain.
+    labels : array_like, optional
+        Each block's domain label (flat, in the grid's order), as
+        :func:`~bornite.pit.domain_label` gives them; blocks of a domain named in
+        ``slopes.domains`` take its sectors, the others the defaults.
+
+    Returns
+    -------
+    (source, target, report, pattern_arcs)
+        The arcs (each block to the blocks above it that must go first), the honour report of
+        every pattern (:func:`pattern_report`, column ``domain``; ``attrs["max_error_deg"]``
+        is the worst angle error) and the number of arcs of the default pattern.
+    """
+    names = sorted(slopes.domains or {}) if labels is not None else []
+    patterns = [slope_pattern(slopes.sectors_for(None), block_size, slopes.n_benches)]
+    patterns += [slope_pattern(slopes.sectors_for(n), block_size, slopes.n_benches) for n in names]
+    if names:
+        block_labels = np.asarray(labels, dtype=object).ravel()
+        codes = np.zeros(block_labels.size, dtype=np.int64)
+        for k, name in enumerate(names, start=1):
+            codes[block_labels == name] = k
+        source, target = block_arcs(shape, patterns, domain=codes)
+    else:
+        source, target = block_arcs(shape, patterns[0])
+    reports = [
+        pattern_report(slopes.sectors_for(name), block_size, slopes.n_benches, pattern=pattern)
+        for name, pattern in zip([None, *names], patterns, strict=True)
+    ]
+    worst = max(float(r.attrs["max_error_deg"]) for r in reports)
+    report = pd.concat(
+        [
+            r.assign(domain=name or "(default)")
+            for name, r in zip([None, *names], reports, strict=True)
+        ],
+        ignore_index=True,
+    )
+    report.attrs["max_error_deg"] = worst
+    return source, target, report, len(patterns[0])

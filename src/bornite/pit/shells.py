@@ -24,7 +24,13 @@ from bornite.errors import ValidationError
 from bornite.pit.economics import value_at
 from bornite.pit.solve import BoolArray, IntArray, check_closure, integer_values, ultimate_pit
 
-__all__ = ["DEFAULT_REVENUE_FACTORS", "nested_shells", "pit_by_pit", "select_shell"]
+__all__ = [
+    "DEFAULT_REVENUE_FACTORS",
+    "nested_shells",
+    "pit_by_pit",
+    "resource_in_pit",
+    "select_shell",
+]
 
 #: Twenty revenue factors, 0.30 to 1.25 by 0.05 (1.0 included).
 DEFAULT_REVENUE_FACTORS: tuple[float, ...] = tuple(round(0.30 + 0.05 * k, 2) for k in range(20))
@@ -373,3 +379,77 @@ def select_shell(
         )
         raise ValidationError(msg)
     return int(eligible["shell"].iloc[-1])
+
+
+def resource_in_pit(
+    inside: npt.ArrayLike,
+    process: npt.ArrayLike,
+    ore_t: npt.ArrayLike,
+    metal_t: npt.ArrayLike,
+    category: npt.ArrayLike | None = None,
+    *,
+    scheme: str = "jorc",
+    grade_unit: str = "%",
+) -> pd.DataFrame:
+    """The pit-constrained resource by class: blocks inside the reporting shell that pay to
+    process at revenue factor 1.
+
+    Parameters
+    ----------
+    inside : array_like of bool
+        Blocks inside the reporting shell.
+    process : array_like of bool
+        Blocks whose revenue exceeds their processing cost (they go to the mill).
+    ore_t, metal_t : array_like
+        Tonnes milled and metal milled (t) of each block if processed.
+    category : array_like, optional
+        Class code of each block (1 measured, 2 indicated, 3 inferred, 0 or NaN
+        unclassified); without it every block is unclassified.
+    scheme : str
+        Class names: ``jorc``, ``cim`` or ``gbt17766`` (:data:`bornite.blockmodel.CATEGORY_NAMES`).
+    grade_unit : str
+        Unit of the reported grade.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``class``, ``ore_t``, ``grade`` (in ``grade_unit``), ``metal_t``: one row per class
+        (unclassified only when present) and ``total (classified)``; ``attrs`` holds
+        ``grade_unit`` and ``scheme``.
+
+    Examples
+    --------
+    >>> t = resource_in_pit([True, True, False], [True, True, True], [10.0, 10.0, 10.0],
+    ...                     [0.1, 0.3, 0.5], [1, 2, 1])
+    >>> t[["class", "ore_t", "metal_t"]].to_dict("list")["metal_t"]
+    [0.1, 0.3, 0.0, 0.4]
+    """
+    from bornite.blockmodel import CATEGORY_NAMES  # noqa: PLC0415
+    from bornite.core.units import from_mass_fraction  # noqa: PLC0415
+
+    if scheme not in CATEGORY_NAMES:
+        msg = f"scheme must be one of {', '.join(CATEGORY_NAMES)}, got {scheme!r}"
+        raise ValidationError(msg)
+    keep = np.asarray(inside, dtype=bool).ravel() & np.asarray(process, dtype=bool).ravel()
+    ore = np.asarray(ore_t, dtype=float).ravel()
+    metal = np.asarray(metal_t, dtype=float).ravel()
+    codes = (
+        np.zeros(ore.size, dtype=np.int64)
+        if category is None
+        else np.nan_to_num(np.asarray(category, dtype=float).ravel(), nan=0.0).astype(np.int64)
+    )
+    names = CATEGORY_NAMES[scheme]
+
+    def row(label: str, chosen: npt.NDArray[np.bool_]) -> dict[str, Any]:
+        tonnes = float(ore[chosen].sum())
+        contained = float(metal[chosen].sum())
+        grade = float(from_mass_fraction(contained / tonnes, grade_unit)) if tonnes else np.nan
+        return {"class": label, "ore_t": tonnes, "grade": grade, "metal_t": contained}
+
+    rows = [row(names[code - 1], keep & (codes == code)) for code in (1, 2, 3)]
+    if (keep & (codes == 0)).any():
+        rows.append(row("unclassified", keep & (codes == 0)))
+    rows.append(row("total (classified)", keep & (codes > 0)))
+    table = pd.DataFrame(rows)
+    table.attrs.update({"grade_unit": grade_unit, "scheme": scheme})
+    return table

@@ -10,6 +10,7 @@ business (``read_raster``, ``read_points``, ``points_to_cells``).
 from bornite.prospectivity.curves import (
     capture_table,
     curve_auc,
+    out_of_fold_rate_curve,
     prediction_rate_curve,
     roc_auc_map,
     success_rate_curve,
@@ -55,7 +56,9 @@ from bornite.prospectivity.models import (
 )
 from bornite.prospectivity.targets import (
     TARGET_COLUMNS,
+    PermissiveTract,
     extract_targets,
+    permissive_tract,
 )
 from bornite.prospectivity.validation import (
     AucResult,
@@ -89,6 +92,7 @@ __all__ = [
     "AucResult",
     "ConditionalIndependenceResult",
     "CrossValidationResult",
+    "PermissiveTract",
     "ProspectivityModel",
     "RasterGrid",
     "WeightsSpec",
@@ -122,6 +126,8 @@ __all__ = [
     "interpolate_samples",
     "line_density",
     "masked_values",
+    "out_of_fold_rate_curve",
+    "permissive_tract",
     "permutation_importances",
     "point_density",
     "posterior_probability",

@@ -28,6 +28,7 @@ from bornite.prospectivity.weights import class_frequencies
 __all__ = [
     "capture_table",
     "curve_auc",
+    "out_of_fold_rate_curve",
     "prediction_rate_curve",
     "roc_auc_map",
     "success_rate_curve",
@@ -112,6 +113,72 @@ def prediction_rate_curve(
     deposits are a validation set, so the area measures predictive, not fitting, power.
     """
     return success_rate_curve(score, validation_deposits, higher_is_better=higher_is_better)
+
+
+def out_of_fold_rate_curve(predictions: pd.DataFrame) -> pd.DataFrame:
+    """The success-rate curve of out-of-fold scores: deposits captured against area.
+
+    In presence-background cross-validation every deposit and every background cell is
+    scored by a model that did not see it. Background cells are a uniform sample of the study
+    area, so the share of them scoring at least ``t`` estimates the share of the area that a
+    map threshold at ``t`` selects; the share of deposits scoring at least ``t`` is the share
+    captured. Unlike the success-rate curve of the map (the model scoring its own training
+    deposits, which a flexible model nearly memorises), this curve says how well deposits
+    the model has not seen would be found.
+
+    Parameters
+    ----------
+    predictions : pandas.DataFrame
+        ``presence`` (1 deposit, 0 background) and ``score``, e.g.
+        :attr:`CrossValidationResult.predictions`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`success_rate_curve`, with ``cells`` and ``deposits`` counting background
+        samples and deposits; ``attrs``: ``auc`` (presence against background, ties one half),
+        ``n_cells`` (background samples), ``n_deposits`` and ``basis = "out-of-fold"``.
+
+    Examples
+    --------
+    >>> oof = pd.DataFrame({"presence": [1, 1, 0, 0, 0, 0],
+    ...                     "score": [0.9, 0.5, 0.5, 0.2, 0.1, 0.1]})
+    >>> curve = out_of_fold_rate_curve(oof)
+    >>> curve[["area_fraction", "deposit_fraction"]].to_numpy().tolist()
+    [[0.0, 0.0], [0.0, 0.5], [0.25, 1.0], [0.5, 1.0], [1.0, 1.0]]
+    >>> curve.attrs["auc"]
+    0.9375
+    """
+    missing = sorted({"presence", "score"} - set(predictions.columns))
+    if missing:
+        msg = f"out-of-fold predictions need columns presence and score; missing {missing}"
+        raise ValidationError(msg)
+    presence = predictions["presence"].to_numpy() == 1
+    score = predictions["score"].to_numpy(dtype=np.float64)
+    keep = np.isfinite(score)
+    presence, score = presence[keep], score[keep]
+    n_deposits, n_cells = int(presence.sum()), int((~presence).sum())
+    if n_deposits == 0 or n_cells == 0:
+        msg = (
+            "out-of-fold predictions need deposits and background samples with finite scores; "
+            f"got {n_deposits} and {n_cells}"
+        )
+        raise ValidationError(msg)
+    levels, inverse = np.unique(-score, return_inverse=True)
+    deposits = np.bincount(inverse, weights=presence, minlength=levels.size)
+    cells = np.bincount(inverse, weights=~presence, minlength=levels.size)
+    curve = pd.DataFrame(
+        {
+            "threshold": np.concatenate(([np.nan], -levels)),
+            "cells": np.concatenate(([0], np.cumsum(cells))).astype(np.int64),
+            "deposits": np.concatenate(([0], np.cumsum(deposits))).astype(np.int64),
+        }
+    )
+    curve["area_fraction"] = curve["cells"] / n_cells
+    curve["deposit_fraction"] = curve["deposits"] / n_deposits
+    curve.attrs.update(n_cells=n_cells, n_deposits=n_deposits, basis="out-of-fold")
+    curve.attrs["auc"] = curve_auc(curve)
+    return curve
 
 
 def curve_auc(curve: pd.DataFrame) -> float:

@@ -4,22 +4,26 @@
 regions (:func:`scipy.ndimage.label`), describes each region (area, mean and maximum
 probability, centroid, known deposits inside) and ranks them. It returns a table and a label
 raster whose cell values are the target ids; turning the raster into polygons (GeoPackage) is
-the job of :mod:`bornite.io`.
+the job of :mod:`bornite.io`. :func:`permissive_tract` outlines the most prospective area
+that holds a share of the known deposits, whose area feeds a deposit-density estimate.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import xarray as xr
 from scipy import ndimage
 
 from bornite.errors import ValidationError
+from bornite.prospectivity.curves import success_rate_curve
 from bornite.prospectivity.grid import grid_of, masked_values
 
-__all__ = ["TARGET_COLUMNS", "extract_targets"]
+__all__ = ["TARGET_COLUMNS", "PermissiveTract", "extract_targets", "permissive_tract"]
 
 #: Columns of the target table, in order.
 TARGET_COLUMNS: tuple[str, ...] = (
@@ -184,3 +188,104 @@ def extract_targets(
         {"target_id": np.int64, "rank": np.int64, "n_cells": np.int64, "n_deposits": np.int64}
     )
     return result, out
+
+
+@dataclass(frozen=True)
+class PermissiveTract:
+    """The most prospective area that holds a given share of the known deposits.
+
+    Attributes
+    ----------
+    capture : float
+        Share of the known deposits the tract is to hold (0-1).
+    threshold : float
+        Cells scoring at least this form the tract.
+    area_fraction, area_km2, total_area_km2 : float
+        The tract's share of the scored area, its area and the scored area.
+    basis : str
+        ``"out-of-fold"`` (the share of area needed, read from cross-validated scores) or
+        ``"in-sample"`` (read from the map's own success-rate curve).
+    known_deposits : int
+        Known deposits inside the tract on the map.
+    """
+
+    capture: float
+    threshold: float
+    area_fraction: float
+    area_km2: float
+    total_area_km2: float
+    basis: str
+    known_deposits: int
+
+    def to_dict(self) -> dict[str, float | int | str]:
+        """Plain values, as stored in run records."""
+        return {
+            "capture": self.capture,
+            "threshold": self.threshold,
+            "area_fraction": self.area_fraction,
+            "area_km2": self.area_km2,
+            "total_area_km2": self.total_area_km2,
+            "basis": self.basis,
+            "known_deposits": self.known_deposits,
+        }
+
+
+def permissive_tract(
+    prospectivity: xr.DataArray,
+    deposits: npt.ArrayLike,
+    capture: float,
+    *,
+    out_of_fold: pd.DataFrame | None = None,
+) -> PermissiveTract:
+    """The smallest most-prospective area expected to hold ``capture`` of the deposits.
+
+    A classifier scores its own training deposits too well (a forest nearly memorises them),
+    so with ``out_of_fold`` scores (presence-background cross-validation) the share of the
+    area is read from them: deposits and background cells were scored by the same fold
+    models, background cells are a uniform sample of the area, so the share of background
+    scoring at least the deposits' ``1 - capture`` quantile is the share of the area the
+    tract needs; the map's own threshold for that share then outlines it. Without them
+    (weights of evidence, with a few weights per layer) the map's success-rate curve is used.
+
+    Parameters
+    ----------
+    prospectivity : xarray.DataArray
+        The map (NaN outside the study area).
+    deposits : array_like
+        Known deposits per cell of the map.
+    capture : float
+        Share of the deposits, in (0, 1].
+    out_of_fold : pandas.DataFrame, optional
+        ``presence`` and ``score`` of cross-validated predictions.
+    """
+    if not 0 < capture <= 1:
+        msg = f"capture must be in (0, 1], got {capture}"
+        raise ValidationError(msg)
+    grid = grid_of(prospectivity)
+    values = masked_values(prospectivity)
+    valid = np.isfinite(values)
+    total_km2 = float(valid.sum()) * grid.cell_area / 1e6
+    counts = np.asarray(deposits)
+    if out_of_fold is not None:
+        presence = out_of_fold["presence"].to_numpy() == 1
+        score = out_of_fold["score"].to_numpy(dtype=float)
+        cut = float(np.quantile(score[presence], 1.0 - capture, method="lower"))
+        fraction = float((score[~presence] >= cut).mean())
+        threshold = float(np.quantile(values[valid], 1.0 - fraction, method="higher"))
+        basis = "out-of-fold"
+    else:
+        curve = success_rate_curve(values, counts)
+        first = curve[curve["deposit_fraction"] >= capture - 1e-12].iloc[0]
+        threshold = float(first["threshold"])
+        fraction = float(first["area_fraction"])
+        basis = "in-sample"
+    inside = np.nan_to_num(values, nan=-np.inf) >= threshold
+    return PermissiveTract(
+        capture=float(capture),
+        threshold=threshold,
+        area_fraction=fraction,
+        area_km2=fraction * total_km2,
+        total_area_km2=total_km2,
+        basis=basis,
+        known_deposits=int(counts[inside].sum()),
+    )
