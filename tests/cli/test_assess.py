@@ -56,7 +56,9 @@ def test_version_and_show_versions():
 def test_pmf_json_reproduces_mapmark4(mapmark4_data):
     result = invoke("assess", "pmf", str(mapmark4_data / "ExampleDepEst1.csv"), "--json")
     assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
+    record = json.loads(result.stdout)
+    assert record["kind"] == "pmf"
+    data = record["results"]
     assert set(data) >= PMF_KEYS
     assert data["method"] == "negbinomial"
     assert (data["support_min"], data["support_max"]) == (0, 42)
@@ -69,7 +71,7 @@ def test_pmf_json_reproduces_mapmark4(mapmark4_data):
 def test_pmf_from_counts(method):
     result = invoke("assess", "pmf", "--counts", "1", "2", "4", "--method", method, "--json")
     assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
+    data = json.loads(result.stdout)["results"]
     assert data["method"] == method
     assert [round(p, 3) for p in data["probabilities"]] == [0.067, 0.233, 0.3, 0.2, 0.2]
 
@@ -80,6 +82,7 @@ def test_pmf_with_five_counts_and_human_output():
     )
     assert result.exit_code == 0, result.output
     assert "singer-menzie pmf" in result.stdout
+    assert "expected number of deposits" in result.stdout
     assert "P(N >= n)" in result.stdout
 
 
@@ -117,12 +120,18 @@ def test_run_writes_outputs_and_refuses_to_overwrite(tmp_path):
         "--json",
     )
     assert result.exit_code == 0, result.output
-    summary = json.loads(result.stdout)
+    record = json.loads(result.stdout)
+    assert record["kind"] == "tract"
+    assert record["seed"] == 5
+    assert len(record["inputs_sha256"]) == 64
+    assert {i["role"] for i in record["inputs"]} == {"run_file", "elicitation"}
+    summary = record["results"]
     for quantity in ("ore_t", "cu_t"):
         assert set(summary[quantity]) >= SUMMARY_KEYS
     assert summary["n_trials"] == 3000
     on_disk = json.loads((out / "summary.json").read_text())
     assert on_disk["cu_t"] == summary["cu_t"]
+    assert json.loads((out / "run.json").read_text()) == record
     for name in (
         "report.html",
         "totals.csv",
@@ -152,7 +161,8 @@ def test_run_writes_outputs_and_refuses_to_overwrite(tmp_path):
         "--json",
     )
     assert replaced.exit_code == 0
-    assert json.loads(replaced.stdout)["cu_t"] == summary["cu_t"]  # same seed, same numbers
+    # same seed, same numbers
+    assert json.loads(replaced.stdout)["results"]["cu_t"] == summary["cu_t"]
 
 
 def test_run_file_typos_are_named(tmp_path):
@@ -190,11 +200,13 @@ def test_aggregate_and_filter(tmp_path):
     )
     result = invoke("assess", "aggregate", str(aggregate), "--out", str(tmp_path / "agg"), "--json")
     assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
+    data = json.loads(result.stdout)["results"]
     west = json.loads((out / "summary.json").read_text())
     east = json.loads((out2 / "summary.json").read_text())
     # Aggregation reorders trials; the mean of the sum is the sum of the means.
-    assert data["cu_t"]["mean"] == pytest.approx(west["cu_t"]["mean"] + east["cu_t"]["mean"])
+    assert data["cu_t"]["mean"] == pytest.approx(
+        west["cu_t"]["mean"] + east["cu_t"]["mean"], rel=1e-12
+    )
     (pair,) = data["rank_correlation"]
     assert pair["target"] == 0.5
     assert pair["achieved"] == pytest.approx(0.5, abs=0.05)
@@ -206,7 +218,7 @@ def test_aggregate_and_filter(tmp_path):
     )
     result = invoke("assess", "filter", str(filter_file), "--out", str(tmp_path / "econ"), "--json")
     assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
+    data = json.loads(result.stdout)["results"]
     assert 0 < data["fraction_economic"] < 1
     assert data["totals"]["cu_economic_t"]["mean"] < data["totals"]["cu_t"]["mean"]
 

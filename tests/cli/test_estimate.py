@@ -35,7 +35,7 @@ def test_estimate_writes_a_classified_resource(tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(app, ["estimate", str(run_file), "--out", str(out), "--json"])
     assert result.exit_code == 0, result.output
-    record = json.loads(result.stdout)
+    record = json.loads(result.stdout)["results"]
     classes = {row["class"] for row in record["resource"]}
     assert classes <= {"探明 (measured)", "控制 (indicated)", "推断 (inferred)"}
     assert classes

@@ -26,14 +26,17 @@ def test_minelib_json_and_text(tmp_path):
     prefix = _toy(tmp_path)
     result = runner.invoke(app, ["pit", "minelib", str(prefix), "--json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
+    record = json.loads(result.stdout)
+    assert record["kind"] == "minelib"
+    assert {i["role"] for i in record["inputs"]} == {"blocks", "prec", "upit"}
+    data = record["results"]
     assert data["objective"] == 1.5
     assert data["blocks_in_pit"] == 4
     assert data["seconds"] >= 0
     text = runner.invoke(app, ["pit", "minelib", str(prefix), "--engine", "scipy"])
     assert text.exit_code == 0, text.output
     assert "objective" in text.stdout
-    assert "1.500000" in text.stdout
+    assert "1.50" in text.stdout
 
 
 def test_minelib_bad_file_is_one_clear_line(tmp_path):
@@ -51,7 +54,7 @@ def test_minelib_newman1(shared_data):
     prefix = shared_data / "minelib" / "newman1" / "newman1"
     result = runner.invoke(app, ["pit", "minelib", str(prefix), "--json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
+    data = json.loads(result.stdout)["results"]
     assert round(data["objective"]) == 26_086_899
     assert data["objective_rounded"] == 26_086_899
 
@@ -71,4 +74,6 @@ def test_shells_command_writes_outputs_and_refuses_to_clobber(tmp_path):
         app, ["pit", "shells", str(run_file), "--out", str(out), "--overwrite", "--json"]
     )
     assert data.exit_code == 0, data.output
-    assert json.loads(data.stdout)["selected_shell"] == 4
+    record = json.loads(data.stdout)
+    assert record["results"]["selected_shell"] == 4
+    assert {o["path"] for o in record["outputs"]} >= {"shells.csv", "pit.json", "report.html"}

@@ -66,7 +66,10 @@ def test_wofe_prints_the_weights_table_as_json(tmp_path):
         ],
     )
     assert result.exit_code == 0, result.output
-    records = json.loads(result.stdout)
+    record = json.loads(result.stdout)
+    assert record["kind"] == "wofe"
+    assert record["tables"]["weights"]["basis"] == "in-sample"
+    records = record["results"]["classes"]
     assert len(records) == 20
     assert set(records[0]) >= KEYS
     assert records[-1]["points"] == 30
@@ -90,7 +93,8 @@ def test_wofe_prints_a_table(tmp_path):
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "30 deposits" in result.stdout
+    assert "deposits on the evidence" in result.stdout
+    assert "30" in result.stdout
     assert "categorical weights" in result.stdout
 
 
@@ -146,7 +150,7 @@ def test_wofe_reproduces_ga_fault_density(shared_data):
         ],
     )
     assert result.exit_code == 0, result.output
-    ours = pd.DataFrame(json.loads(result.stdout))
+    ours = pd.DataFrame(json.loads(result.stdout)["results"]["classes"])
     ga = pd.read_csv(folder / "CalculateWeights" / "FaultDensity_CD.csv")
     np.testing.assert_allclose(ours["wplus"], ga["WPLUS"], rtol=1e-13)
     np.testing.assert_allclose(ours["stud_contrast"], ga["STUDC"], rtol=1e-13)

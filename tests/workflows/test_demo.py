@@ -12,6 +12,7 @@ from bornite.datasets import demo_dir, porphyry_grade_tonnage
 from bornite.errors import OutputExistsError, RunConfigError
 from bornite.workflows import (
     GradeTonnageSpec,
+    RunRecord,
     load_aggregation_spec,
     load_tract_spec,
     run_demo,
@@ -25,37 +26,63 @@ def demo(tmp_path_factory):
     return out, run_demo(out, trials=3000)
 
 
-def test_demo_writes_report_summary_and_inputs(demo):
-    out, summary = demo
+def _child(record, folder):
+    return next(c for c in record.children if c.folder == folder)
+
+
+def test_demo_writes_report_summary_records_and_inputs(demo):
+    out, record = demo
+    assert record.kind == "demo"
+    assert record.illustrative
+    assert [c.folder for c in record.children[:6]] == [
+        "deposit",
+        "pit",
+        "region",
+        "west",
+        "east",
+        "north",
+    ]
+    assert all(c.illustrative for c in record.children)
     on_disk = json.loads((out / "summary.json").read_text())
-    assert on_disk["illustrative"] is True
-    assert [t["folder"] for t in on_disk["tracts"]] == ["west", "east", "north"]
-    for tract in on_disk["tracts"]:
+    assert on_disk == json.loads(json.dumps(record.to_dict()["results"]))
+    manifest = json.loads((out / "run.json").read_text())
+    assert manifest == json.loads(json.dumps(record.to_dict()))
+    assert RunRecord.from_dict(manifest).to_dict() == manifest
+    for tract in ("west", "east", "north"):
+        child = _child(record, tract)
         assert {"q05", "q50", "q95", "mean", "p0", "analytic_mean", "analytic_sd"} <= set(
-            tract["cu_t"]
+            child.results["cu_t"]
         )
-        assert 0 < tract["economic_cu_t_mean"] < tract["cu_t"]["mean"]
+        economic = child.figure("cu_economic_t_mean").value
+        assert 0 < economic < child.results["cu_t"]["mean"]
+        stage = RunRecord.from_dict(json.loads((out / tract / "run.json").read_text()))
+        assert stage.folder == tract
+        assert {o.path for o in stage.outputs} >= {"summary.json", "report.html"}
+        assert len(list((out / tract / "figures").glob("*.svg"))) >= 3
     # The mean of a sum is the sum of the means: aggregation reorders, never changes, trials.
-    total = sum(t["cu_t"]["mean"] for t in on_disk["tracts"])
-    assert on_disk["aggregate"]["cu_t"]["mean"] == pytest.approx(total)
+    total = sum(_child(record, t).results["cu_t"]["mean"] for t in ("west", "east", "north"))
+    assert on_disk["aggregate"]["cu_t"]["mean"] == pytest.approx(total, rel=1e-12)
+    # Every file of the folder is in the record, with its digest.
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert written - {"run.json"} == {o.path for o in record.outputs}
     html = (out / "report.html").read_text()
     assert html.count("Plateau belt") >= 3
     assert "illustrative" in html.lower()
+    assert "inputs sha256" in html
     assert "https://" not in html.replace('xmlns="http', "")
     assert (out / "inputs" / "west.toml").is_file()
-    assert summary["report"] == str(out / "report.html")
-    for tract in ("west", "east", "north"):
-        assert len(list((out / tract / "figures").glob("*.svg"))) >= 3
+    assert {i.path for i in record.inputs} >= {"inputs/west.toml", "inputs/region.toml"}
 
 
 def test_demo_deposit_stage_estimates_against_the_truth(demo):
-    out, summary = demo
-    deposit = summary["deposit"]
+    out, record = demo
+    deposit = _child(record, "deposit").results
     assert deposit["illustrative"] is True
     assert deposit["scheme"] == "gbt17766"
+    truth = {row["cutoff"]: row["metal_t"] for row in deposit["truth"]}
     total = {row["cutoff"]: row for row in deposit["total"]}
     for cutoff in (0.2, 0.4):
-        assert total[cutoff]["metal_t"] == pytest.approx(total[cutoff]["truth_metal_t"], rel=0.12)
+        assert total[cutoff]["metal_t"] == pytest.approx(truth[cutoff], rel=0.12)
     assert {row["class"] for row in deposit["resource"]} <= {
         "探明 (measured)",
         "控制 (indicated)",
@@ -66,53 +93,67 @@ def test_demo_deposit_stage_estimates_against_the_truth(demo):
     html = (out / "report.html").read_text()
     assert "Deposit resource: Synthetic porphyry" in html
     assert "Estimate against the known truth" in html
-    # The copied run file reruns the stage.
     assert (out / "inputs" / "deposit.toml").is_file()
 
 
 def test_demo_pit_and_region_stages_feed_the_report_and_the_north_tract(demo):
-    out, summary = demo
-    pit = summary["pit"]
+    out, record = demo
+    pit = _child(record, "pit").results
     assert pit["ultimate_pit"]["blocks"] > 0
     resource = {row["class"]: row for row in pit["resource"]}
     assert resource["total (classified)"]["metal_t"] > 0
     # The pit-constrained resource is part of the estimate's resource above cutoff 0.
-    total_metal = next(r["metal_t"] for r in summary["deposit"]["total"] if r["cutoff"] == 0)
+    deposit = _child(record, "deposit").results
+    total_metal = next(r["metal_t"] for r in deposit["total"] if r["cutoff"] == 0)
     assert resource["total (classified)"]["metal_t"] <= total_metal
-    region = summary["region"]
-    assert region["cross_validation"]["blocks"]["auc"] > 0.7
-    area = region["permissive"]["area_km2"]
-    assert 0 < area < region["permissive"]["total_area_km2"]
-    # The north tract's deposit-density estimate uses the permissive tract's area, and the
-    # copy of its run file says so (rerunning it gives the demo's numbers).
+    region = _child(record, "region")
+    assert region.figure("cv_auc_blocks").basis == "out-of-fold"
+    assert region.figure("success_rate_auc").basis == "in-sample"
+    assert region.results["cross_validation"]["blocks"]["auc"] > 0.7
+    permissive = region.results["permissive"]
+    assert 0 < permissive["area_km2"] < permissive["total_area_km2"]
+    assert permissive["basis"] == "out-of-fold"
+    # The north tract's deposit-density estimate uses the permissive tract's area and the
+    # known deposits inside it, and the copy of its run file says so (rerunning it gives the
+    # demo's numbers).
     north = load_tract_spec(out / "inputs" / "north.toml")
-    assert north.deposit_count.area_km2 == pytest.approx(area, abs=0.05)
-    north_summary = next(t for t in summary["tracts"] if t["folder"] == "north")
-    assert north_summary["expected_deposits"] == pytest.approx(north.deposit_count.fit().mean)
+    assert north.deposit_count.area_km2 == pytest.approx(permissive["area_km2"], abs=0.05)
+    assert north.deposit_count.n_known == permissive["known_deposits"]
+    assert 1 <= permissive["known_deposits"] <= region.results["known_deposits"]
+    north_record = _child(record, "north")
+    assert north_record.figure("expected_deposits").value == pytest.approx(
+        north.deposit_count.fit().mean, rel=1e-12
+    )
     for name in (
         "pit/shells.csv",
         "pit/report.html",
         "region/prospectivity.tif",
         "region/targets.gpkg",
+        "region/capture_oof.csv",
         "region/report.html",
     ):
         assert (out / name).is_file(), name
     html = (out / "report.html").read_text()
     assert "Prospectivity: Synthetic region" in html
+    assert "out-of-fold" in html
 
 
-def test_demo_copy_of_inputs_reruns(demo, tmp_path):
-    out, summary = demo
+def test_demo_copy_of_inputs_reruns(demo):
+    out, record = demo
     spec = load_tract_spec(out / "inputs" / "west.toml")
     result = run_tract(spec, trials=3000)
-    west = next(t for t in summary["tracts"] if t["folder"] == "west")
-    assert result.simulation.summary().loc["cu_t", "mean"] == pytest.approx(west["cu_t"]["mean"])
+    west = _child(record, "west").results
+    assert result.simulation.summary().loc["cu_t", "mean"] == pytest.approx(
+        west["cu_t"]["mean"], rel=1e-12
+    )
 
 
 def test_demo_refuses_to_overwrite(demo):
     out, _ = demo
+    before = (out / "run.json").read_bytes()
     with pytest.raises(OutputExistsError, match="--overwrite"):
         run_demo(out, trials=3000)
+    assert (out / "run.json").read_bytes() == before
 
 
 def test_deposit_density_tract_uses_the_area():

@@ -9,6 +9,7 @@ import pytest
 from bornite.errors import RunConfigError
 from bornite.report import Report, render_report
 from bornite.workflows.estimate import (
+    estimate_record,
     estimate_section,
     load_estimate_spec,
     run_estimate,
@@ -56,7 +57,7 @@ def test_synthetic_estimate_tracks_the_truth(synthetic):
     # (one block of 2,904 would be 3e-4 of the tonnage; 1e-12 is rounding of the sums)
     assert estimate.loc[0.0, "tonnes"] == pytest.approx(truth.loc[0.0, "tonnes"], rel=1e-12)
     assert float(synthetic.blocks["cu_pct"].min()) >= 0
-    assert synthetic.record["negative_estimates_set_to_zero"] >= 0
+    assert synthetic.blocks.attrs["negative_estimates_set_to_zero"] >= 0
 
 
 def test_validation_global_mean_and_swaths(synthetic):
@@ -80,19 +81,31 @@ def test_variogram_and_search_follow_the_spec(synthetic):
     }
     assert synthetic.experimentals["down-hole"]["n_pairs"].iloc[0] > 1000
     assert len(synthetic.variogram.structures) == 2
-    ranges = synthetic.record["variogram"]["structures"][1]["ranges"]
+    ranges = estimate_record(synthetic).results["variogram"]["structures"][1]["ranges"]
     assert len(ranges) == 3
     assert all(r > 0 for r in ranges)
 
 
 def test_record_and_report_section(synthetic):
-    record = synthetic.record
-    assert record["illustrative"] is True
-    assert record["estimated_blocks"] == int(np.isfinite(synthetic.blocks["cu_pct"]).sum())
-    for row in record["resource"]:
-        assert row["metal_t"] == pytest.approx(row["tonnes"] * row["grade"] / 100)
-    classes = {row["class"] for row in record["resource"]}
+    record = estimate_record(synthetic)
+    assert record.kind == "estimate"
+    assert record.illustrative
+    assert record.seed == 5
+    results = record.results
+    estimated = int(np.isfinite(synthetic.blocks["cu_pct"]).sum())
+    assert results["estimated_blocks"] == estimated
+    assert record.figure("estimated_blocks").value == estimated
+    # The headline reports the lowest positive cutoff, 0.2 % Cu, in all classes.
+    total = synthetic.curve.set_index("cutoff").loc[0.2]
+    assert record.figure("metal_t").value == pytest.approx(total["metal_t"], rel=1e-12)
+    assert record.figure("grade").unit == "%"
+    for row in results["resource"]:
+        assert row["metal_t"] == pytest.approx(row["tonnes"] * row["grade"] / 100, rel=1e-12)
+    classes = {row["class"] for row in results["resource"]}
     assert classes <= {"Measured", "Indicated", "Inferred"}
+    headers, rows = record.tables["resource"].formatted()
+    assert headers[:3] == ["cutoff", "class", "tonnes (Mt)"]
+    assert not [c for row in rows for c in row if "e-" in c or "e+" in c]
     page = render_report(Report("estimate", sections=[estimate_section(synthetic)]))
     assert "Estimate against the known truth" in page
     assert page.count("<svg") >= 4
@@ -153,7 +166,7 @@ def test_babbitt_whole_pipeline(shared_data, tmp_path):
     result = run_estimate(load_estimate_spec(run_file))
     assert result.validation.holes == 399
     assert len(result.composites) > 10_000
-    assert result.record["estimated_blocks"] > 2_000
+    assert int(np.isfinite(result.blocks["cu_pct"].values).sum()) > 2_000
     # Blocks inside the wireframe only: every estimated block lies within its bounds (m).
     estimated = np.isfinite(result.blocks["cu_pct"].values)
     assert estimated.sum() < result.grid.n_blocks

@@ -14,7 +14,12 @@ from bornite.cli import app
 from bornite.datasets import synthetic_region
 from bornite.errors import RunConfigError
 from bornite.report import Report, render_report
-from bornite.workflows.prospect import load_prospect_spec, prospect_section, run_prospect
+from bornite.workflows.prospect import (
+    load_prospect_spec,
+    prospect_record,
+    prospect_section,
+    run_prospect,
+)
 
 pytest.importorskip("rasterio", reason="the geo extra (rasterio, geopandas) is not installed")
 
@@ -46,10 +51,11 @@ def synthetic(tmp_path_factory):
 
 
 def test_synthetic_region_map_validation_and_tract(synthetic):
-    record = synthetic.record
+    record = prospect_record(synthetic).results
     blocks = record["cross_validation"]["blocks"]
     assert blocks["auc"] > 0.7
     assert blocks["lower"] < blocks["auc"] < blocks["upper"]
+    assert blocks["basis"] == "out-of-fold"
     assert record["cross_validation"]["random"]["n_presence"] == 30
     # The map is a probability on the region's grid.
     values = synthetic.prospectivity.values
@@ -58,10 +64,35 @@ def test_synthetic_region_map_validation_and_tract(synthetic):
     assert np.nanmax(values) <= 1
     # The permissive tract is read from out-of-fold scores: part of the region, not all.
     permissive = synthetic.permissive
-    assert permissive["source"].startswith("out-of-fold")
-    assert 0 < permissive["area_km2"] < permissive["total_area_km2"] == pytest.approx(80 * 80 / 4)
-    in_tract = (values >= permissive["threshold"]).mean()
-    assert in_tract == pytest.approx(permissive["area_fraction"], abs=0.02)
+    assert permissive.basis == "out-of-fold"
+    assert 0 < permissive.area_km2 < permissive.total_area_km2 == pytest.approx(80 * 80 / 4)
+    in_tract = (values >= permissive.threshold).mean()
+    assert in_tract == pytest.approx(permissive.area_fraction, abs=0.02)
+    # every point of the synthetic region is a deposit unless a deposit fraction is given
+    assert permissive.known_deposits == int(
+        synthetic.counts.values[values >= permissive.threshold].sum()
+    )
+
+
+def test_in_sample_and_out_of_fold_curves_are_told_apart(synthetic):
+    """The map scores its own training deposits almost perfectly; the out-of-fold curve is the
+    honest one, and every table and figure says which is which."""
+    in_sample = synthetic.curve.attrs["auc"]
+    out_of_fold = synthetic.oof_curve.attrs["auc"]
+    assert out_of_fold < in_sample
+    # The out-of-fold success-rate AUC is the cross-validated presence-background AUC
+    # (both count ties one half).
+    assert out_of_fold == pytest.approx(synthetic.cross_validation["blocks"].auc.auc, abs=1e-9)
+    record = prospect_record(synthetic)
+    assert record.tables["capture"].basis == "out-of-fold"
+    assert record.tables["capture_in_sample"].basis == "in-sample"
+    assert record.figure("success_rate_auc").basis == "in-sample"
+    assert record.figure("cv_auc_blocks").basis == "out-of-fold"
+    headers, _ = record.tables["capture"].formatted()
+    assert headers[:2] == ["area (%)", "deposits (%)"]
+    page = render_report(Report("region", sections=[prospect_section(synthetic)]))
+    assert "out-of-fold (spatial blocks)" in page
+    assert "in-sample" in page
     # Targets are ranked regions of the top 5 % and hold known deposits.
     targets = synthetic.targets
     assert targets["rank"].tolist() == list(range(1, len(targets) + 1))
@@ -71,12 +102,12 @@ def test_synthetic_region_map_validation_and_tract(synthetic):
 
 def test_section_and_outputs(synthetic, tmp_path):
     from bornite.io import read_raster, read_vector  # noqa: PLC0415
-    from bornite.workflows.prospect import write_prospect_outputs  # noqa: PLC0415
+    from bornite.workflows.prospect import write_prospect  # noqa: PLC0415
 
     page = render_report(Report("region", sections=[prospect_section(synthetic)]))
-    assert "Spatial-block cross-validation AUC" in page
+    assert "spatial-block cross-validation gives ROC AUC" in page
     assert "permissive tract" in page
-    write_prospect_outputs(synthetic, tmp_path)
+    write_prospect(synthetic, tmp_path)
     raster = read_raster(tmp_path / "prospectivity.tif")
     np.testing.assert_allclose(
         raster.values, synthetic.prospectivity.values.astype("float32"), equal_nan=True
@@ -125,12 +156,13 @@ unit_area_km2 = 0.25
     result = run_prospect(load_prospect_spec(tmp_path / "run.toml"))
     assert set(result.explanation["layer"]) == {"contact_distance", "geology"}
     assert result.cross_validation == {}
-    assert result.permissive["source"] == "success-rate curve"
+    assert result.permissive.basis == "in-sample"
+    assert result.oof_curve is None
     posterior = result.prospectivity.values
     assert np.nanmin(posterior) > 0
     assert np.nanmax(posterior) < 1
     # Deposits hug intrusion contacts: the posterior ranks their cells well above chance.
-    assert result.record["success_rate_auc"] > 0.7
+    assert prospect_record(result).results["success_rate_auc"] > 0.7
 
 
 @pytest.mark.parametrize(
@@ -163,8 +195,10 @@ def test_cli_prospect_run_json(tmp_path):
     )
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)
-    assert set(record["cross_validation"]) == {"blocks", "random"}
-    assert pd.DataFrame(record["targets"])["rank"].iloc[0] == 1
+    assert record["kind"] == "prospect"
+    assert set(record["results"]["cross_validation"]) == {"blocks", "random"}
+    assert pd.DataFrame(record["results"]["targets"])["rank"].iloc[0] == 1
+    assert record["outputs"]
     again = CliRunner().invoke(
         app, ["prospect", "run", str(tmp_path / "run.toml"), "--out", str(tmp_path / "o")]
     )

@@ -9,17 +9,22 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+from rich.table import Table
 from rich.text import Text
 
 from bornite.errors import BorniteError
+
+if TYPE_CHECKING:
+    from bornite.workflows import RunRecord
 
 __all__ = [
     "JsonOption",
@@ -32,6 +37,7 @@ __all__ = [
     "handle_errors",
     "print_json",
     "progress_bar",
+    "show_record",
     "state",
 ]
 
@@ -79,11 +85,51 @@ def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def show_record(record: RunRecord, *, tables: Sequence[str] | None = None) -> None:
+    """Print a run record for a person: its name, headline figures (with units and whether
+    they are out-of-fold or in-sample), its tables, and where its files are.
+
+    ``tables`` chooses which of the record's tables to print (default all).
+    """
+    badge = " [reverse] illustrative [/]" if record.illustrative else ""
+    console.print(f"[bold]{escape(record.kind)}[/] {escape(record.name)}{badge}")
+    if record.headline:
+        figures = Table(box=None, show_header=False, pad_edge=False)
+        figures.add_column("figure")
+        figures.add_column("value", justify="right")
+        figures.add_column("basis", style="dim")
+        for item in record.headline:
+            figures.add_row(item.label, item.text(), item.basis)
+        console.print(figures)
+    for key in tables if tables is not None else list(record.tables):
+        table = record.tables[key]
+        headers, rows = table.formatted()
+        title = table.title + (f" [{table.basis}]" if table.basis else "")
+        shown = Table(title=escape(title), title_justify="left")
+        for header in headers:
+            shown.add_column(escape(header), justify="left")
+        for row in rows:
+            shown.add_row(*(escape(cell) for cell in row))
+        console.print(shown)
+        hidden = len(table.rows) - len(rows)
+        if hidden > 0:
+            console.print(f"({hidden:,} more rows in the output files or with --json)")
+    if record.folder is not None:
+        report = Path(record.folder) / "report.html"
+        line = f"wrote {len(record.outputs):,} files to {record.folder}"
+        if report.is_file():
+            line += f" (open {report})"
+        console.print(escape(line))
+
+
 def print_json(data: Any) -> None:
     """Print ``data`` as JSON on stdout (plain, no colour, so scripts can parse it)."""
     from bornite.io import to_jsonable  # noqa: PLC0415 (keeps start-up fast)
+    from bornite.workflows import RunRecord  # noqa: PLC0415
 
-    typer.echo(json.dumps(to_jsonable(data), indent=2))
+    if isinstance(data, RunRecord):
+        data = data.to_dict()
+    typer.echo(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False))
 
 
 @contextmanager

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from bornite.cli._common import (
     JsonOption,
@@ -15,6 +14,7 @@ from bornite.cli._common import (
     handle_errors,
     print_json,
     progress_bar,
+    show_record,
 )
 
 __all__ = ["demo_command"]
@@ -31,87 +31,11 @@ def demo_command(
     from bornite.workflows import run_demo  # noqa: PLC0415 (keeps start-up fast)
 
     with progress_bar("demo", enabled=not json) as progress:
-        summary = run_demo(out, trials=trials, overwrite=overwrite, progress=progress)
+        record = run_demo(out, trials=trials, overwrite=overwrite, progress=progress)
     if json:
-        print_json(summary)
+        print_json(record)
         return
+    show_record(record)
     console.print(
-        "[bold]bornite demo[/] -- illustrative copper resources: a synthetic deposit, "
-        "made-up tracts, a synthetic grade-tonnage model"
+        "stages: " + ", ".join(str(child.folder) for child in record.children if child.folder)
     )
-    deposit = summary["deposit"]
-    resource = Table(
-        "cutoff",
-        "tonnes (Mt)",
-        "grade",
-        "metal (kt)",
-        "truth metal (kt)",
-        title=(
-            f"{deposit['name']}: kriged from {deposit['composites']:,} composites in "
-            f"{deposit['holes']} holes ({deposit['grade']}, all classes)"
-        ),
-        title_justify="left",
-    )
-    for row in deposit["total"]:
-        truth = row.get("truth_metal_t")
-        resource.add_row(
-            f"{row['cutoff']:g}",
-            f"{row['tonnes'] / 1e6:,.1f}",
-            f"{row['grade']:.3f}",
-            f"{row['metal_t'] / 1e3:,.1f}",
-            "-" if truth is None else f"{truth / 1e3:,.1f}",
-        )
-    console.print(resource)
-    pit = summary["pit"]
-    ultimate = pit["ultimate_pit"]
-    console.print(
-        f"pit shells ({pit['engine']}): reporting shell {pit['selected_shell']}; ultimate pit "
-        f"{ultimate['blocks']:,} blocks, value {ultimate['value_usd'] / 1e6:,.0f} M USD "
-        "(undiscounted)"
-    )
-    region = summary["region"]
-    blocks = region["cross_validation"].get("blocks")
-    permissive = region["permissive"]
-    if blocks is not None:
-        console.print(
-            f"{region['name']}: spatial-block CV AUC {blocks['auc']:.3f} "
-            f"[{blocks['lower']:.3f}, {blocks['upper']:.3f}]"
-        )
-    console.print(
-        f"permissive tract: {permissive['area_km2']:,.0f} km2 "
-        f"({100 * permissive['capture']:.0f} % of the known deposits, out of fold) -> the "
-        "north tract's area for the deposit-density model"
-    )
-    table = Table(
-        "tract",
-        "E[N]",
-        "P90",
-        "P50",
-        "P10",
-        "mean",
-        "economic mean",
-        title="undiscovered copper, Mt (P90: 90 % chance of at least this much)",
-        title_justify="left",
-    )
-    rows = [
-        (t["folder"], t["expected_deposits"], t["cu_t"], t.get("economic_cu_t_mean"))
-        for t in summary["tracts"]
-    ]
-    aggregate = summary["aggregate"]
-    rows.append(
-        (
-            "all (rank-correlated)",
-            aggregate["expected_deposits"],
-            aggregate["cu_t"],
-            aggregate.get("economic_cu_t_mean"),
-        )
-    )
-    for name, expected, cu, economic in rows:
-        table.add_row(
-            name,
-            f"{expected:.1f}",
-            *(f"{cu[q] / 1e6:.1f}" for q in ("q10", "q50", "q90", "mean")),
-            "-" if economic is None else f"{economic / 1e6:.1f}",
-        )
-    console.print(table)
-    console.print(f"report: {summary['report']}\nsummary: {summary['summary']}")

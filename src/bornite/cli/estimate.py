@@ -6,16 +6,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from bornite.cli._common import (
     JsonOption,
     OutOption,
     OverwriteOption,
-    console,
     handle_errors,
     print_json,
     progress_bar,
+    show_record,
 )
 
 __all__ = ["estimate_command"]
@@ -32,29 +31,8 @@ def estimate_command(
     from bornite.workflows.estimate import run_estimate_to_dir  # noqa: PLC0415
 
     with progress_bar("kriging blocks", enabled=not json) as progress:
-        record, paths = run_estimate_to_dir(run_file, out, overwrite=overwrite, progress=progress)
+        record = run_estimate_to_dir(run_file, out, overwrite=overwrite, progress=progress)
     if json:
         print_json(record)
         return
-    table = Table(
-        "class",
-        "cutoff",
-        "tonnes (Mt)",
-        "grade",
-        "metal (kt)",
-        title=f"resource by class ({record['grade']})",
-        title_justify="left",
-    )
-    for row in record["resource"]:
-        table.add_row(
-            row["class"],
-            f"{row['cutoff']:g}",
-            f"{row['tonnes'] / 1e6:,.1f}",
-            f"{row['grade']:.3f}",
-            f"{row['metal_t'] / 1e3:,.1f}",
-        )
-    console.print(table)
-    console.print(
-        f"{record['estimated_blocks']:,} blocks estimated from "
-        f"{record['composites']:,} composites; wrote {len(paths)} files to {out}"
-    )
+    show_record(record)

@@ -1,17 +1,18 @@
-"""Run files for undiscovered-resource assessments: one tract, several tracts, the filter.
+"""``bornite assess run`` and ``assess pmf``: one tract of the USGS three-part method.
 
-This module turns TOML run files (documented in ``docs/assessment-runs.md``) into validated
-specifications, runs the domain functions of :mod:`bornite.assessment`, and writes the outputs
-with their provenance. It holds no science of its own.
+A tract run file (keys in ``docs/assessment-runs.md``) is parsed into a :class:`TractSpec`;
+:func:`run_tract` fits the grade-tonnage model and the deposit-count pmf, simulates the
+totals and applies the economic filter in memory; :func:`write_tract` writes its tables,
+figures and report into a folder and returns its :class:`~bornite.workflows.RunRecord`;
+:func:`run_tract_to_dir` does both into an output folder. This module holds no science of
+its own.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import logging
-import platform
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bornite._version import __version__
 from bornite.assessment import (
     DepositCountPmf,
     DepositDensityModel,
@@ -39,27 +39,35 @@ from bornite.assessment import (
 from bornite.datasets import porphyry_grade_tonnage
 from bornite.errors import RunConfigError
 from bornite.io import read_elicitation, read_grade_tonnage, write_json, write_table
-from bornite.workflows._spec import (
-    check_type,
-    dataclass_from_table,
-    load_toml,
-    resolve_path,
-    take,
+from bornite.report import Report, assessment_section, tract_figures, write_report
+from bornite.workflows._run import (
+    Headline,
+    RecordTable,
+    RunRecord,
+    TableSchema,
+    input_files,
+    load_run_file,
+    plain,
+    run_to_dir,
+    write_figures,
 )
 
 __all__ = [
     "PMF_METHODS",
     "DepositCountSpec",
     "GradeTonnageSpec",
+    "SimulationSpec",
+    "TractInfo",
     "TractResult",
     "TractSpec",
     "fit_pmf",
     "load_tract_spec",
-    "provenance",
+    "run_pmf",
     "run_tract",
-    "summary_dict",
-    "tract_output_names",
-    "write_tract_outputs",
+    "run_tract_to_dir",
+    "summary_headline",
+    "tract_record",
+    "write_tract",
 ]
 
 logger = logging.getLogger(__name__)
@@ -111,6 +119,9 @@ class GradeTonnageSpec:
             raise RunConfigError(msg)
         if self.metals is not None:
             object.__setattr__(self, "metals", tuple(self.metals))
+        if self.synthetic_seed < 0 or self.min_deposits < 1:
+            msg = "synthetic_seed must be >= 0 and min_deposits >= 1"
+            raise RunConfigError(msg)
 
     def load(self) -> pd.DataFrame:
         """The deposit table."""
@@ -152,6 +163,12 @@ class DepositCountSpec:
     density_pmf: str = "negbinomial"
 
     def __post_init__(self) -> None:
+        for key in ("counts", "n_deposits", "probabilities"):
+            if getattr(self, key) is not None:
+                object.__setattr__(self, key, tuple(getattr(self, key)))
+        if self.n_known < 0:
+            msg = f"n_known (known deposits in the tract) must be >= 0, got {self.n_known}"
+            raise RunConfigError(msg)
         known = {*PMF_METHODS, "custom", "deposit-density"}
         if self.method not in known:
             msg = f"method {self.method!r} is unknown; use one of {', '.join(sorted(known))}"
@@ -197,89 +214,77 @@ class DepositCountSpec:
 
 
 @dataclass(frozen=True)
-class TractSpec:
-    """One permissive tract: deposits model, count estimate, simulation settings."""
+class TractInfo:
+    """``[tract]``: the tract's name, a description and whether it is illustrative."""
 
     name: str
-    grade_tonnage: GradeTonnageSpec
-    deposit_count: DepositCountSpec
     description: str = ""
     illustrative: bool = False
+
+
+@dataclass(frozen=True)
+class SimulationSpec:
+    """``[simulation]``: Monte Carlo trials, the seed and whether to keep every deposit."""
+
     trials: int = 20_000
     seed: int | None = None
     keep_deposits: bool = True
+
+    def __post_init__(self) -> None:
+        if self.trials < 1:
+            msg = f"trials must be >= 1, got {self.trials}"
+            raise RunConfigError(msg)
+        if self.seed is not None and self.seed < 0:
+            msg = f"seed must be >= 0, got {self.seed}"
+            raise RunConfigError(msg)
+
+
+@dataclass(frozen=True)
+class TractSpec:
+    """One permissive tract: deposits model, count estimate, simulation settings."""
+
+    tract: TractInfo
+    grade_tonnage: GradeTonnageSpec
+    deposit_count: DepositCountSpec
+    simulation: SimulationSpec = field(default_factory=SimulationSpec)
     economic: EconomicFilterSpec | None = None
-    source: Path | None = field(default=None, compare=False)
+    source: Path | None = None
+
+    @property
+    def name(self) -> str:
+        """The tract's name."""
+        return self.tract.name
+
+    def input_paths(self) -> dict[str, Path | None]:
+        """The files the run reads, by role."""
+        return {
+            "run_file": self.source,
+            "deposits": self.grade_tonnage.path,
+            "elicitation": self.deposit_count.elicitation,
+        }
 
 
-def _paths(table: dict[str, Any], keys: tuple[str, ...], base: Path) -> dict[str, Any]:
-    for key in keys:
-        if table.get(key) is not None:
-            table[key] = resolve_path(table[key], base)
-    return table
-
-
-def tract_spec_from_dict(data: Mapping[str, Any], *, base: Path, where: str) -> TractSpec:
-    """Build a :class:`TractSpec` from a parsed run file (paths relative to ``base``)."""
-    top = take(
-        data,
-        {"tract", "grade_tonnage", "deposit_count", "simulation", "economic_filter"},
-        where,
-        required={"tract", "grade_tonnage", "deposit_count"},
-    )
-    tract = take(
-        top["tract"], {"name", "description", "illustrative"}, f"{where} [tract]", required={"name"}
-    )
-    gt_table = _paths(dict(top["grade_tonnage"]), ("path",), base)
-    grade_tonnage = dataclass_from_table(GradeTonnageSpec, gt_table, f"{where} [grade_tonnage]")
-    dc_table = _paths(dict(top["deposit_count"]), ("elicitation",), base)
-    for key in ("counts", "n_deposits", "probabilities"):
-        if key in dc_table:
-            dc_table[key] = tuple(dc_table[key])
-    deposit_count = dataclass_from_table(DepositCountSpec, dc_table, f"{where} [deposit_count]")
-    simulation = take(
-        top.get("simulation", {}), {"trials", "seed", "keep_deposits"}, f"{where} [simulation]"
-    )
-    checks: list[tuple[dict[str, Any], str, type, str]] = [
-        (simulation, "trials", int, "[simulation]"),
-        (simulation, "seed", int, "[simulation]"),
-        (simulation, "keep_deposits", bool, "[simulation]"),
-        (tract, "name", str, "[tract]"),
-        (tract, "description", str, "[tract]"),
-        (tract, "illustrative", bool, "[tract]"),
-    ]
-    for table, key, kind, section in checks:
-        check_type(table.get(key), kind, f"{where} {section}", key)
-    if simulation.get("trials", 1) < 1 or simulation.get("seed", 0) < 0:
-        msg = f"{where} [simulation]: trials must be >= 1 and seed >= 0"
-        raise RunConfigError(msg)
-    economic = None
-    if "economic_filter" in top:
-        economic = dataclass_from_table(
-            EconomicFilterSpec, top["economic_filter"], f"{where} [economic_filter]"
-        )
-    try:
-        return TractSpec(
-            name=str(tract["name"]),
-            description=str(tract.get("description", "")),
-            illustrative=bool(tract.get("illustrative", False)),
-            grade_tonnage=grade_tonnage,
-            deposit_count=deposit_count,
-            trials=int(simulation.get("trials", 20_000)),
-            seed=simulation.get("seed"),
-            keep_deposits=bool(simulation.get("keep_deposits", True)),
-            economic=economic,
-            source=base,
-        )
-    except (TypeError, ValueError) as error:
-        msg = f"{where}: {error}"
-        raise RunConfigError(msg) from error
+_TABLES = {
+    "tract": TableSchema(TractInfo, required=True),
+    "grade_tonnage": TableSchema(GradeTonnageSpec, required=True, paths=("path",)),
+    "deposit_count": TableSchema(DepositCountSpec, required=True, paths=("elicitation",)),
+    "simulation": TableSchema(SimulationSpec),
+    "economic_filter": TableSchema(EconomicFilterSpec, optional=True),
+}
 
 
 def load_tract_spec(path: str | Path) -> TractSpec:
     """Read a tract run file (TOML); see ``docs/assessment-runs.md`` for its keys."""
     path = Path(path)
-    return tract_spec_from_dict(load_toml(path), base=path.parent, where=str(path))
+    parts, _ = load_run_file(path, _TABLES, named=False)
+    return TractSpec(
+        tract=parts["tract"],
+        grade_tonnage=parts["grade_tonnage"],
+        deposit_count=parts["deposit_count"],
+        simulation=parts["simulation"],
+        economic=parts["economic_filter"],
+        source=path,
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -304,15 +309,15 @@ def run_tract(
     progress: Callable[[int, int], None] | None = None,
 ) -> TractResult:
     """Run one tract: fit the models, simulate the totals, apply the economic filter."""
-    trials = trials or spec.trials
-    seed = seed if seed is not None else spec.seed
+    trials = trials or spec.simulation.trials
+    seed = seed if seed is not None else spec.simulation.seed
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % 2**32)  # type: ignore[operator]
         logger.info("tract %s: no seed given; using seed %d", spec.name, seed)
     deposits = spec.grade_tonnage.load()
     model = spec.grade_tonnage.model().fit(deposits)
     pmf = spec.deposit_count.fit()
-    keep = spec.keep_deposits or spec.economic is not None
+    keep = spec.simulation.keep_deposits or spec.economic is not None
     result = simulate(pmf, model, trials, seed=seed, keep_deposits=keep, progress=progress)
     economic = economic_summary = None
     if spec.economic is not None and result.deposits is not None:
@@ -321,47 +326,85 @@ def run_tract(
     return TractResult(spec, deposits, model, pmf, result, economic, economic_summary, seed)
 
 
-def provenance(
-    inputs: Mapping[str, Any], parameters: Mapping[str, Any], seed: int | None
-) -> dict[str, Any]:
-    """The provenance record written beside every output."""
-    return {
-        "bornite_version": __version__,
-        "python": platform.python_version(),
-        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "seed": seed,
-        "inputs": {k: str(v) for k, v in inputs.items() if v is not None},
-        "parameters": dict(parameters),
-    }
+# ------------------------------------------------------------------------------- records
+#: The statistics of a totals summary kept in records, and those the CLI shows.
+SUMMARY_KEYS = (
+    "q05",
+    "q10",
+    "q25",
+    "q50",
+    "q75",
+    "q90",
+    "q95",
+    "mean",
+    "sd",
+    "p0",
+    "p_gt_mean",
+    "analytic_mean",
+    "analytic_sd",
+)
+_SHOWN = ("q10", "q50", "q90", "mean", "analytic_mean", "p0")
 
 
-def summary_dict(result: TractResult) -> dict[str, Any]:
-    """``summary.json`` content: per quantity its quantiles, mean, P(0), P(>mean) and the
-    analytic mean and sd, plus the tract, the pmf and the provenance."""
-    table = result.simulation.summary()
-    keys = [
-        "q05",
-        "q10",
-        "q25",
-        "q50",
-        "q75",
-        "q90",
-        "q95",
-        "mean",
-        "sd",
-        "p0",
-        "p_gt_mean",
-        "analytic_mean",
-        "analytic_sd",
+def summary_headline(
+    summary: pd.DataFrame, expected_deposits: float, *, prefix: str = ""
+) -> tuple[Headline, ...]:
+    """Headline figures of simulated totals: the expected number of deposits and, for copper
+    (else the first metal), the 90 % level, median and mean (simulated) beside the analytic
+    mean, and the probability of none."""
+    quantities = [str(q) for q in summary.index]
+    metal = (
+        "cu_t"
+        if "cu_t" in quantities
+        else next((q for q in quantities if q.endswith("_t") and q != "ore_t"), "ore_t")
+    )
+    label = "ore" if metal == "ore_t" else metal.removesuffix("_t").capitalize()
+    row = summary.loc[metal].to_dict()
+    figures = [
+        Headline(
+            f"{prefix}expected_deposits", "expected undiscovered deposits", float(expected_deposits)
+        ),
+        Headline(
+            f"{prefix}{metal}_q10",
+            f"{label}: 90 % chance of at least (q10)",
+            float(row["q10"]),
+            "t",
+            "simulated",
+        ),
+        Headline(f"{prefix}{metal}_q50", f"{label}: median", float(row["q50"]), "t", "simulated"),
+        Headline(f"{prefix}{metal}_mean", f"{label}: mean", float(row["mean"]), "t", "simulated"),
     ]
+    if "analytic_mean" in summary.columns and np.isfinite(row["analytic_mean"]):
+        figures.append(
+            Headline(
+                f"{prefix}{metal}_analytic_mean",
+                f"{label}: mean",
+                float(row["analytic_mean"]),
+                "t",
+                "analytic",
+            )
+        )
+    figures.append(
+        Headline(f"{prefix}{metal}_p0", f"{label}: P(none)", float(row["p0"]), "probability")
+    )
+    return tuple(figures)
+
+
+def _totals_table(summary: pd.DataFrame, title: str) -> RecordTable:
+    shown = [c for c in _SHOWN if c in summary.columns]
+    table = summary[shown].rename(columns={"analytic_mean": "exact mean"}).reset_index()
+    return RecordTable.from_frame(title, table, basis="simulated")
+
+
+def _results(result: TractResult) -> dict[str, Any]:
+    """What ``summary.json`` holds: per quantity its quantiles, mean, P(0), P(>mean) and the
+    analytic mean and sd, plus the tract, the pmf and the model."""
+    table = result.simulation.summary()
     out: dict[str, Any] = {
-        quantity: {k: float(table.loc[quantity, k]) for k in keys} for quantity in table.index
+        quantity: {k: float(table.loc[quantity, k]) for k in SUMMARY_KEYS}
+        for quantity in table.index
     }
-    out["tract"] = {
-        "name": result.spec.name,
-        "description": result.spec.description,
-        "illustrative": result.spec.illustrative,
-    }
+    out["tract"] = plain(result.spec.tract)
     out["n_trials"] = len(result.simulation.totals)
     out["pmf"] = result.pmf.to_dict()
     out["grade_tonnage_model"] = {
@@ -371,63 +414,160 @@ def summary_dict(result: TractResult) -> dict[str, Any]:
     }
     if result.economic_summary is not None:
         out["economic"] = result.economic_summary.to_dict(orient="index")
-    spec = result.spec
-    out["provenance"] = provenance(
-        {
-            "run_file": spec.source,
-            "deposits": spec.grade_tonnage.path or f"synthetic:{spec.grade_tonnage.synthetic}",
-            "elicitation": spec.deposit_count.elicitation,
-        },
-        {"grade_tonnage": _plain(spec.grade_tonnage), "deposit_count": _plain(spec.deposit_count)},
-        result.seed,
-    )
     return out
 
 
-def _plain(spec: Any) -> dict[str, Any]:
-    return {
-        k: (str(v) if isinstance(v, Path) else v)
-        for k, v in dataclasses.asdict(spec).items()
-        if v is not None
-    }
-
-
-def tract_output_names(keep_deposits: bool) -> list[str]:
-    """Files that :func:`write_tract_outputs` writes."""
-    names = [
-        "summary.json",
-        "summary.csv",
-        "totals.csv",
-        "totals.parquet",
-        "pmf.csv",
-        "grade_tonnage_diagnostics.csv",
-    ]
-    if keep_deposits:
-        names.append("deposits.parquet")
-    return names
-
-
-def write_tract_outputs(result: TractResult, out: Path) -> dict[str, Path]:
-    """Write the tables and ``summary.json`` of a tract run into ``out`` (which must exist)."""
-    paths = {
-        "summary.json": write_json(summary_dict(result), out / "summary.json"),
-        "summary.csv": write_table(result.simulation.summary().reset_index(), out / "summary.csv"),
-        "totals.csv": write_table(result.simulation.totals, out / "totals.csv"),
-        "totals.parquet": write_table(result.simulation.totals, out / "totals.parquet"),
-        "pmf.csv": write_table(result.pmf.to_frame(), out / "pmf.csv"),
-        "grade_tonnage_diagnostics.csv": write_table(
-            result.model.diagnostics(), out / "grade_tonnage_diagnostics.csv"
-        ),
-    }
-    if result.simulation.deposits is not None and result.spec.keep_deposits:
-        paths["deposits.parquet"] = write_table(
-            result.simulation.deposits, out / "deposits.parquet"
+def tract_record(result: TractResult, *, within: Path | None = None) -> RunRecord:
+    """The :class:`~bornite.workflows.RunRecord` of a tract run (without output files)."""
+    spec = result.spec
+    summary = result.simulation.summary()
+    headline = list(summary_headline(summary, result.pmf.mean))
+    tables = {"totals": _totals_table(summary, f"{spec.name}: undiscovered totals")}
+    if result.economic_summary is not None:
+        economic = result.economic_summary
+        for metal in [q for q in economic.index if str(q).endswith("_economic_t")]:
+            row = economic.loc[metal].to_dict()
+            name = str(metal).removesuffix("_economic_t").capitalize()
+            headline.append(
+                Headline(
+                    f"{metal}_mean",
+                    f"{name} in economic deposits: mean",
+                    float(row["mean"]),
+                    "t",
+                    "RAEF filter",
+                )
+            )
+            headline.append(
+                Headline(
+                    f"{metal}_fraction",
+                    f"{name} in economic deposits: share of contained",
+                    float(row["fraction"]),
+                    "fraction",
+                )
+            )
+        tables["economic"] = RecordTable.from_frame(
+            "contained versus economic (RAEF)",
+            economic[[c for c in ("q50", "mean", "p0", "fraction") if c in economic]].reset_index(),
         )
+    return RunRecord(
+        kind="tract",
+        name=spec.name,
+        inputs=input_files(spec.input_paths(), within=within),
+        parameters={
+            "grade_tonnage": plain(spec.grade_tonnage),
+            "deposit_count": plain(spec.deposit_count),
+            "simulation": {**plain(spec.simulation), "trials": len(result.simulation.totals)},
+            **({"economic_filter": spec.economic.to_dict()} if spec.economic else {}),
+        },
+        seed=result.seed,
+        illustrative=spec.tract.illustrative,
+        headline=tuple(headline),
+        tables=tables,
+        results=_results(result),
+    )
+
+
+def tract_section(result: TractResult, figures: dict[str, Any] | None = None) -> Any:
+    """The report section of a tract run."""
+    return assessment_section(
+        result.spec.name,
+        result.pmf,
+        result.model,
+        result.simulation,
+        illustrative=result.spec.tract.illustrative,
+        economic=result.economic_summary,
+        figures=figures,
+    )
+
+
+def write_tract(
+    result: TractResult, folder: Path, *, report: bool = True, within: Path | None = None
+) -> tuple[RunRecord, Any]:
+    """Write the tables, figures and (with ``report``) the report of a tract run into
+    ``folder``; return its record and its report section.
+
+    Files: ``summary.json`` (the record's results), ``summary.csv``, ``totals.csv`` and
+    ``.parquet`` (per trial), ``pmf.csv``, ``grade_tonnage_diagnostics.csv``,
+    ``deposits.parquet`` (every simulated deposit, when kept), ``economic_*`` (with an
+    economic filter), ``figures/`` and ``report.html``.
+    """
+    record = tract_record(result, within=within)
+    simulation = result.simulation
+    write_json(record.results, folder / "summary.json")
+    write_table(simulation.summary().reset_index(), folder / "summary.csv")
+    write_table(simulation.totals, folder / "totals.csv")
+    write_table(simulation.totals, folder / "totals.parquet")
+    write_table(result.pmf.to_frame(), folder / "pmf.csv")
+    write_table(result.model.diagnostics(), folder / "grade_tonnage_diagnostics.csv")
+    if simulation.deposits is not None and result.spec.simulation.keep_deposits:
+        write_table(simulation.deposits, folder / "deposits.parquet")
     if result.economic is not None and result.economic_summary is not None:
-        paths["economic_deposits.parquet"] = write_table(
-            result.economic, out / "economic_deposits.parquet"
+        write_table(result.economic, folder / "economic_deposits.parquet")
+        write_table(result.economic_summary.reset_index(), folder / "economic_summary.csv")
+    figures = tract_figures(result.pmf, result.model, simulation)
+    write_figures(figures, folder / "figures")
+    section = tract_section(result, figures)
+    if report:
+        page = Report(
+            title=f"Undiscovered copper: {result.spec.name}",
+            subtitle="USGS three-part assessment with bornite",
+            sections=[section],
+            provenance=record.provenance(),
         )
-        paths["economic_summary.csv"] = write_table(
-            result.economic_summary.reset_index(), out / "economic_summary.csv"
-        )
-    return paths
+        write_report(page, folder / "report.html", overwrite=True)
+    return record, section
+
+
+def run_tract_to_dir(
+    run_file: str | Path,
+    out: str | Path,
+    *,
+    trials: int | None = None,
+    seed: int | None = None,
+    overwrite: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunRecord:
+    """``bornite assess run``: one tract, every output in ``out`` (see :func:`write_tract`)."""
+    spec = load_tract_spec(run_file)
+
+    def write(folder: Path) -> RunRecord:
+        result = run_tract(spec, trials=trials, seed=seed, progress=progress)
+        return write_tract(result, folder)[0]
+
+    return run_to_dir(out, write, overwrite=overwrite)
+
+
+def run_pmf(
+    method: str, elicitation: str | Path | None = None, counts: Sequence[int] | None = None
+) -> RunRecord:
+    """``bornite assess pmf``: the pmf of the number of undiscovered deposits, fitted by
+    ``method`` to an elicitation file or to one estimate ``counts = [N90, N50, N10, ...]``."""
+    if elicitation is not None:
+        table = read_elicitation(elicitation)
+    else:
+        table = counts_elicitation(list(counts or []))
+    pmf = fit_pmf(method, table)
+    frame = pmf.to_frame()
+    return RunRecord(
+        kind="pmf",
+        name=pmf.method,
+        inputs=input_files({"elicitation": elicitation}),
+        parameters={"method": method, **({"counts": list(counts)} if counts else {})},
+        headline=(
+            Headline("mean", "expected number of deposits", pmf.mean),
+            Headline("variance", "variance", pmf.variance),
+            Headline("mode", "mode", int(pmf.mode), "count"),
+            Headline("entropy", "entropy (nats)", pmf.entropy),
+            Headline("support", "support", f"{pmf.support_min}..{pmf.support_max} deposits"),
+        ),
+        tables={
+            "pmf": RecordTable.from_frame(
+                f"{pmf.method} pmf",
+                frame[["n_deposits", "probability", "exceedance"]].rename(
+                    columns={"probability": "P(N = n)", "exceedance": "P(N >= n)"}
+                ),
+                shown=60,
+            )
+        },
+        results=pmf.to_dict(),
+    )

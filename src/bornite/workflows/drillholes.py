@@ -9,7 +9,7 @@ from typing import Any, Literal
 from bornite.drillholes import ValidationReport, validate
 from bornite.errors import RunConfigError
 from bornite.io import read_drillholes
-from bornite.workflows._spec import load_toml
+from bornite.workflows._run import load_toml
 
 __all__ = ["load_mapping", "validate_files"]
 

@@ -22,11 +22,14 @@ import xarray as xr
 from bornite.blockmodel import (
     CATEGORY_NAMES,
     BlockGrid,
+    check_against_composites,
     classify,
+    clip_negative_grades,
+    declustering_cells,
     estimate_blocks,
-    global_mean_check,
     grade_tonnage_curve,
     inside_wireframe,
+    resource_by_class,
     swath,
 )
 from bornite.core.units import parse_grade_column
@@ -58,24 +61,31 @@ from bornite.geostats import (
 )
 from bornite.io import (
     FOOT,
-    check_output_dir,
     read_drillholes,
     read_stl,
     write_block_model,
     write_json,
     write_table,
 )
-from bornite.report import Report, Section, write_report
+from bornite.report import Report, Section, format_quantity, write_report
 from bornite.report.estimate import (
     grade_tonnage_figure,
     section_figure,
     swath_figure,
     variogram_figure,
 )
-from bornite.workflows._spec import load_tables
-from bornite.workflows.assessment import provenance
+from bornite.workflows._run import (
+    Headline,
+    RecordTable,
+    RunRecord,
+    TableSchema,
+    input_files,
+    load_run_file,
+    plain,
+    run_to_dir,
+    write_figures,
+)
 from bornite.workflows.drillholes import load_mapping
-from bornite.workflows.runs import write_figures
 
 __all__ = [
     "ClassificationSpec",
@@ -88,11 +98,13 @@ __all__ = [
     "ResourceSpec",
     "VariogramSpec",
     "estimate_figures",
+    "estimate_record",
     "estimate_section",
     "load_estimate_spec",
+    "reporting_cutoff",
     "run_estimate",
     "run_estimate_to_dir",
-    "write_estimate_outputs",
+    "write_estimate",
 ]
 
 logger = logging.getLogger(__name__)
@@ -285,14 +297,22 @@ class ClassificationSpec:
 
 @dataclass(frozen=True)
 class ResourceSpec:
-    """``[resource]``: reporting cutoffs, bulk density and declustering cell sizes."""
+    """``[resource]``: cutoffs of the grade-tonnage table, the one the headline reports
+    (default: the lowest positive cutoff), bulk density and declustering cell sizes."""
 
     cutoffs: tuple[float, ...] = (0.0, 0.2, 0.3, 0.4, 0.5)
     density: float = 2.7
     declustering_cells: tuple[float, ...] | None = None
+    reporting_cutoff: float | None = None
 
     def __post_init__(self) -> None:
         _set(self, "cutoffs", _floats(self.cutoffs, None, "cutoffs"))
+        if not self.cutoffs:
+            msg = "cutoffs is empty; give at least one cutoff grade"
+            raise ValidationError(msg)
+        if self.reporting_cutoff is not None and self.reporting_cutoff not in self.cutoffs:
+            msg = f"reporting_cutoff {self.reporting_cutoff:g} must be one of the cutoffs"
+            raise ValidationError(msg)
         if not self.density > 0:
             msg = f"density must be > 0 t/m^3, got {self.density}"
             raise ValidationError(msg)
@@ -315,22 +335,23 @@ class EstimateSpec:
     source: Path | None = None
 
 
-_TABLES: dict[str, type] = {
-    "drillholes": DrillholeSource,
-    "composites": CompositeSpec,
-    "variogram": VariogramSpec,
-    "kriging": KrigingSpec,
-    "grid": GridSpec,
-    "classification": ClassificationSpec,
-    "resource": ResourceSpec,
+_TABLES = {
+    "drillholes": TableSchema(
+        DrillholeSource, required=True, paths=("collar", "survey", "assay", "mapping")
+    ),
+    "composites": TableSchema(CompositeSpec),
+    "variogram": TableSchema(VariogramSpec),
+    "kriging": TableSchema(KrigingSpec),
+    "grid": TableSchema(GridSpec, paths=("wireframe",)),
+    "classification": TableSchema(ClassificationSpec),
+    "resource": TableSchema(ResourceSpec),
 }
-_PATHS = {"drillholes": ("collar", "survey", "assay", "mapping"), "grid": ("wireframe",)}
 
 
 def load_estimate_spec(path: str | Path) -> EstimateSpec:
     """Parse an estimate run file; errors name the file, table and key."""
     path = Path(path)
-    parts, name = load_tables(path, _TABLES, required={"drillholes"}, paths=_PATHS)
+    parts, name = load_run_file(path, _TABLES)
     return EstimateSpec(**parts, name=name, source=path)
 
 
@@ -368,7 +389,6 @@ class EstimateResult:
     top_cut: TopCutReport | None = None
     truth: xr.Dataset | None = None
     truth_curve: pd.DataFrame | None = None
-    record: dict[str, Any] = field(default_factory=dict)
 
 
 def _database(source: DrillholeSource) -> tuple[DrillholeDatabase, Any]:
@@ -479,20 +499,16 @@ def _grid(spec: GridSpec, xyz: np.ndarray) -> BlockGrid:
     return BlockGrid.covering(xyz, size, padding=spec.padding)
 
 
-def run_estimate(spec: EstimateSpec, *, progress: Progress | None = None) -> EstimateResult:
-    """Drill holes -> validation -> composites -> variogram -> block kriging -> classes ->
-    grade-tonnage curves and validation, in memory."""
-    where = str(spec.source or spec.name)
-    db, synthetic = _database(spec.drillholes)
-    if spec.drillholes.fix:
-        db = fix(db, FixPolicy())
-    report = require_valid(db)
+def _composites(
+    spec: EstimateSpec, db: DrillholeDatabase, where: str
+) -> tuple[pd.DataFrame, TopCutReport | None]:
+    """Composites of the grade, located, with finite grades, top-cut if asked."""
     grade = spec.composites.grade
     if grade not in db.intervals.columns:
         grades = [c for c in db.intervals.columns if c not in ("hole", "from", "to")]
         msg = (
-            f"{where} [composites]: no grade column {grade!r} in the assay table; it has "
-            f"{', '.join(map(str, grades)) or 'no grade columns'} (rename with a mapping)"
+            f"{where} [composites]: grade = {grade!r} is not a column of the assay table; it "
+            f"has {', '.join(map(str, grades)) or 'no grade columns'} (rename with a mapping)"
         )
         raise RunConfigError(msg)
     composites = desurvey_intervals(db, composite(db, spec.composites.length, grades=[grade]))
@@ -509,7 +525,18 @@ def run_estimate(spec: EstimateSpec, *, progress: Progress | None = None) -> Est
             value=spec.composites.top_cut,
             percentile=spec.composites.top_cut_percentile,
         )
-    model, experimentals = _variogram(spec.variogram, composites, grade)
+    return composites, cut
+
+
+def _krige(
+    spec: EstimateSpec,
+    composites: pd.DataFrame,
+    model: VariogramModel,
+    where: str,
+    progress: Progress | None,
+) -> tuple[BlockGrid, xr.Dataset]:
+    """Ordinary block kriging of the composites on the run's grid (inside its wireframe)."""
+    grade = spec.composites.grade
     xyz = composites[list(_AXES)].to_numpy(dtype=float)
     grid = _grid(spec.grid, xyz)
     mask = None
@@ -525,11 +552,10 @@ def run_estimate(spec: EstimateSpec, *, progress: Progress | None = None) -> Est
         composites["hole"].astype(str).to_numpy(),
         tolerance=spec.kriging.duplicate_tolerance,
     )
-    size = spec.grid.block_size
     estimator = OrdinaryKriging(
         model,
         neighbourhood=_neighbourhood(spec.kriging, spec.variogram, model),
-        block_size=size,  # type: ignore[arg-type]
+        block_size=spec.grid.block_size,  # type: ignore[arg-type]
         discretisation=spec.kriging.discretisation,  # type: ignore[arg-type]
     ).fit(
         samples[list(_AXES)].to_numpy(dtype=float),
@@ -537,67 +563,60 @@ def run_estimate(spec: EstimateSpec, *, progress: Progress | None = None) -> Est
         samples["hole"].to_numpy(),
     )
     blocks = estimate_blocks(grid, estimator, mask=mask, progress=progress)
-    blocks = blocks.rename({"estimate": grade})
-    # Ordinary kriging weights can be negative, and so, rarely, can an estimate; a grade
-    # cannot. Such blocks are set to zero (and counted in resource.json).
-    negative = blocks[grade].values < 0
-    blocks[grade].values[negative] = 0.0
-    blocks.attrs["negative_estimates_set_to_zero"] = int(negative.sum())
+    return grid, blocks.rename({"estimate": grade})
+
+
+def run_estimate(spec: EstimateSpec, *, progress: Progress | None = None) -> EstimateResult:
+    """Drill holes -> validation -> composites -> variogram -> block kriging -> classes ->
+    grade-tonnage curves and validation, in memory."""
+    where = str(spec.source or spec.name)
+    db, synthetic = _database(spec.drillholes)
+    if spec.drillholes.fix:
+        db = fix(db, FixPolicy())
+    report = require_valid(db)
+    grade = spec.composites.grade
+    composites, cut = _composites(spec, db, where)
+    model, experimentals = _variogram(spec.variogram, composites, grade)
+    grid, blocks = _krige(spec, composites, model, where, progress)
+    clip_negative_grades(blocks, grade)
     classes = spec.classification
     blocks["category"] = classify(
         blocks, classes.variable, classes.thresholds, higher_is_better=classes.higher_is_better
     )
     blocks.attrs.update({"grade": grade, "density": spec.resource.density})
-    # Validation: composites inside estimated blocks, declustered, against the blocks.
-    index = grid.index(xyz)
-    inside = (index >= 0).all(axis=1)
-    estimated = np.isfinite(blocks[grade].values)
-    in_model = np.zeros(len(composites), dtype=bool)
-    in_model[inside] = estimated[tuple(index[inside].T)]
-    cells = spec.resource.declustering_cells or tuple(
-        float(size[0]) * f for f in (1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
-    )
+    size = spec.grid.block_size
     declustering = cell_declustering(
         composites,
         grade,
-        cells,
+        spec.resource.declustering_cells or declustering_cells(size),  # type: ignore[arg-type]
         anisotropy=(1.0, size[1] / size[0], size[2] / size[0]),
     )
-    composites = composites.assign(weight=declustering.weights.to_numpy(), in_model=in_model)
-    checked = composites[in_model]
-    if checked.empty:
-        msg = f"{where}: no composite lies inside an estimated block; check the grid and domain"
-        raise RunConfigError(msg)
-    mean_check = global_mean_check(blocks, grade, checked[grade], weights=checked["weight"])
-    swaths = {
-        axis: swath(
-            blocks,
-            grade,
-            checked[list(_AXES)].to_numpy(dtype=float),
-            checked[grade].to_numpy(dtype=float),
-            axis=axis,
-            weights=checked["weight"].to_numpy(dtype=float),
+    weights = declustering.weights.to_numpy()
+    try:
+        check = check_against_composites(
+            blocks, grade, composites[list(_AXES)], composites[grade], weights
         )
-        for axis in _AXES
-    }
-    density = spec.resource.density
-    curve = grade_tonnage_curve(blocks, grade, spec.resource.cutoffs, density=density)
-    by_class = grade_tonnage_curve(
-        blocks, grade, spec.resource.cutoffs, density=density, by="category"
+    except ValidationError as error:
+        msg = f"{where}: {error}"
+        raise RunConfigError(msg) from error
+    composites = composites.assign(weight=weights, in_model=check.in_model)
+    curve, by_class = resource_by_class(
+        blocks, grade, spec.resource.cutoffs, density=spec.resource.density, scheme=classes.scheme
     )
-    labels = CATEGORY_NAMES[classes.scheme]
-    by_class["class"] = [labels[int(c) - 1] for c in by_class["category"]]
     truth = truth_curve = None
     if synthetic is not None:
         deposit, wave_field = synthetic
+        estimated = np.isfinite(blocks[grade].values)
         true_grade = block_truth(grid, deposit, wave_field, discretisation=3, mask=estimated)
         truth = grid.dataset(**{grade: true_grade})
-        truth_curve = grade_tonnage_curve(truth, grade, spec.resource.cutoffs, density=density)
+        truth_curve = grade_tonnage_curve(
+            truth, grade, spec.resource.cutoffs, density=spec.resource.density
+        )
         for axis in _AXES:
-            swaths[axis]["truth_mean"] = swath(
+            check.swaths[axis]["truth_mean"] = swath(
                 truth, grade, np.empty((0, 3)), np.empty(0), axis=axis
             )["estimate_mean"].to_numpy()
-    result = EstimateResult(
+    return EstimateResult(
         spec=spec,
         grid=grid,
         blocks=blocks,
@@ -606,16 +625,14 @@ def run_estimate(spec: EstimateSpec, *, progress: Progress | None = None) -> Est
         experimentals=experimentals,
         validation=report,
         declustering=declustering,
-        global_mean=mean_check,
-        swaths=swaths,
+        global_mean=check.global_mean,
+        swaths=check.swaths,
         curve=curve,
         by_class=by_class,
         top_cut=cut,
         truth=truth,
         truth_curve=truth_curve,
     )
-    _set(result, "record", _record(result))
-    return result
 
 
 def _model_dict(model: VariogramModel) -> dict[str, Any]:
@@ -636,11 +653,32 @@ def _model_dict(model: VariogramModel) -> dict[str, Any]:
     }
 
 
-def _record(result: EstimateResult) -> dict[str, Any]:
-    """The JSON summary (``resource.json``) of an estimate."""
+_RANGE_COLUMNS = ("range_major_m", "range_semi_m", "range_minor_m")
+
+
+def _structures(model: VariogramModel) -> pd.DataFrame:
+    """The nested structures of a variogram model, one row each, ranges by axis (m)."""
+    return pd.DataFrame(
+        [
+            {
+                "kind": s.kind,
+                "sill": s.sill,
+                **dict(zip(_RANGE_COLUMNS, np.broadcast_to(s.ranges, 3).tolist(), strict=True)),
+                "azimuth_deg": s.azimuth,
+                "dip_deg": s.dip,
+                "rake_deg": s.rake,
+            }
+            for s in model.structures
+        ]
+    )
+
+
+def _results(result: EstimateResult) -> dict[str, Any]:
+    """What ``resource.json`` holds: the grid, variogram, declustering, global-mean check and
+    the resource by class and in total at every cutoff (and the truth when known)."""
     spec = result.spec
     grade = spec.composites.grade
-    record: dict[str, Any] = {
+    out: dict[str, Any] = {
         "name": spec.name,
         "grade": grade,
         "blocks": result.grid.n_blocks,
@@ -662,19 +700,110 @@ def _record(result: EstimateResult) -> dict[str, Any]:
         "global_mean": result.global_mean,
         "resource": result.by_class.to_dict(orient="records"),
         "total": result.curve.to_dict(orient="records"),
+        "reporting_cutoff": reporting_cutoff(spec.resource),
         "scheme": spec.classification.scheme,
         "illustrative": spec.drillholes.synthetic_seed is not None,
-        "provenance": provenance(
-            {"run_file": spec.source} if spec.source else {},
-            {"scheme": spec.classification.scheme},
-            spec.drillholes.synthetic_seed,
-        ),
     }
     if result.top_cut is not None:
-        record["top_cut"] = dataclasses.asdict(result.top_cut)
+        out["top_cut"] = dataclasses.asdict(result.top_cut)
     if result.truth_curve is not None:
-        record["truth"] = result.truth_curve.to_dict(orient="records")
-    return record
+        out["truth"] = result.truth_curve.to_dict(orient="records")
+    return out
+
+
+def reporting_cutoff(spec: ResourceSpec) -> float:
+    """The cutoff of the headline resource: ``reporting_cutoff``, else the lowest positive
+    cutoff (else the lowest)."""
+    if spec.reporting_cutoff is not None:
+        return float(spec.reporting_cutoff)
+    positive = [c for c in spec.cutoffs if c > 0]
+    return float(min(positive) if positive else min(spec.cutoffs))
+
+
+def estimate_record(result: EstimateResult, *, within: Path | None = None) -> RunRecord:
+    """The :class:`~bornite.workflows.RunRecord` of an estimate (without output files)."""
+    spec = result.spec
+    grade = spec.composites.grade
+    _, unit = parse_grade_column(grade)
+    cutoff = reporting_cutoff(spec.resource)
+    total = result.curve.set_index("cutoff").loc[cutoff].to_dict()
+    at = f"above {cutoff:g} {unit}"
+    headline = [
+        Headline(
+            "estimated_blocks",
+            "blocks estimated",
+            int(np.isfinite(result.blocks[grade].values).sum()),
+            "count",
+        ),
+        Headline("composites", "composites", len(result.composites), "count"),
+        Headline("holes", "holes", int(result.validation.holes), "count"),
+        Headline("ore_t", f"resource {at}: tonnes (all classes)", float(total["tonnes"]), "t"),
+        Headline("grade", f"resource {at}: grade", float(total["grade"]), unit),
+        Headline("metal_t", f"resource {at}: contained metal", float(total["metal_t"]), "t"),
+    ]
+    if result.truth_curve is not None:
+        truth = result.truth_curve.set_index("cutoff").loc[cutoff].to_dict()
+        headline.append(
+            Headline(
+                "truth_metal_t",
+                f"known truth {at}: contained metal",
+                float(truth["metal_t"]),
+                "t",
+                "synthetic truth",
+            )
+        )
+    headline += [
+        Headline(
+            "global_mean_difference",
+            "block mean against declustered composites",
+            float(result.global_mean["relative_difference"]),
+            "fraction",
+        ),
+        Headline(
+            "negative_estimates_set_to_zero",
+            "negative estimates set to zero",
+            int(result.blocks.attrs["negative_estimates_set_to_zero"]),
+            "count",
+        ),
+    ]
+    files: dict[str, Any] = {"run_file": spec.source, "wireframe": spec.grid.wireframe}
+    source = spec.drillholes
+    files |= {"collar": source.collar, "survey": source.survey, "assay": source.assay}
+    if isinstance(source.mapping, Path):
+        files["mapping"] = source.mapping
+    return RunRecord(
+        kind="estimate",
+        name=spec.name,
+        inputs=input_files(files, within=within),
+        parameters={
+            k: plain(getattr(spec, k))
+            for k in (
+                "drillholes",
+                "composites",
+                "variogram",
+                "kriging",
+                "grid",
+                "classification",
+                "resource",
+            )
+        },
+        seed=source.synthetic_seed,
+        illustrative=source.synthetic_seed is not None,
+        headline=tuple(headline),
+        tables={
+            "resource": RecordTable.from_frame(
+                f"resource by class ({grade}, {spec.resource.density:g} t/m³)",
+                _resource_table(result),
+                units={"grade": unit},
+                shown=40,
+            ),
+            "variogram": RecordTable.from_frame(
+                f"variogram model (nugget {format_quantity(result.variogram.nugget)})",
+                _structures(result.variogram),
+            ),
+        },
+        results=_results(result),
+    )
 
 
 # ------------------------------------------------------------------------------ outputs
@@ -713,19 +842,19 @@ def estimate_section(result: EstimateResult, figures: Mapping[str, Any] | None =
     grade = spec.composites.grade
     figures = dict(figures) if figures is not None else estimate_figures(result)
     check = result.global_mean
+    _, unit = parse_grade_column(grade)
+    estimated = int(np.isfinite(result.blocks[grade].values).sum())
     summary = (
-        f"{result.record['estimated_blocks']:,} blocks of "
+        f"{estimated:,} blocks of "
         f"{' x '.join(f'{s:g}' for s in result.grid.block_size)} m kriged from "
         f"{len(result.composites):,} composites in {result.validation.holes} holes. Block mean "
-        f"{check['block_mean']:.3g} against a declustered composite mean of "
-        f"{check['sample_mean']:.3g} ({100 * check['relative_difference']:+.1f} %)."
+        f"{format_quantity(check['block_mean'], unit)} against a declustered composite mean of "
+        f"{format_quantity(check['sample_mean'], unit)} "
+        f"({100 * check['relative_difference']:+.1f} %)."
     )
-    tables = [
-        (
-            f"Resource by class and cutoff ({grade}, {spec.resource.density} t/m³)",
-            _resource_table(result),
-        )
-    ]
+    resource = _resource_table(result)
+    resource.attrs["units"] = {"grade": unit, "cutoff": unit}
+    tables = [(f"Resource by class and cutoff ({grade}, {spec.resource.density:g} t/m³)", resource)]
     if result.truth_curve is not None:
         comparison = result.curve[["cutoff", "tonnes", "grade", "metal_t"]].merge(
             result.truth_curve[["cutoff", "tonnes", "grade", "metal_t"]],
@@ -737,9 +866,19 @@ def estimate_section(result: EstimateResult, figures: Mapping[str, Any] | None =
             / comparison["metal_t_truth"].where(comparison["metal_t_truth"] > 0)
             - 1.0
         )
+        comparison.attrs["units"] = {
+            "cutoff": unit,
+            "grade_estimate": unit,
+            "grade_truth": unit,
+            "metal_error": "fraction",
+        }
         tables.append(("Estimate against the known truth (block support)", comparison))
-    model = pd.DataFrame(_model_dict(result.variogram)["structures"])
-    tables.append((f"Variogram model (nugget {result.variogram.nugget:.3g})", model))
+    tables.append(
+        (
+            f"Variogram model (nugget {format_quantity(result.variogram.nugget)})",
+            _structures(result.variogram),
+        )
+    )
     notes = [
         (
             f"Ordinary block kriging, {' x '.join(map(str, spec.kriging.discretisation))} "
@@ -749,12 +888,18 @@ def estimate_section(result: EstimateResult, figures: Mapping[str, Any] | None =
         ),
         (
             f"Declustering cell {result.declustering.cell_size:g} m: declustered mean "
-            f"{result.declustering.mean:.3g}, naive {result.declustering.naive_mean:.3g}."
+            f"{format_quantity(result.declustering.mean, unit)}, naive "
+            f"{format_quantity(result.declustering.naive_mean, unit)}."
+        ),
+        (
+            f"{result.blocks.attrs['negative_estimates_set_to_zero']:,} negative ordinary-kriging "
+            "estimates were set to zero."
         ),
     ]
     if result.top_cut is not None:
         notes.append(
-            f"Top cut at {result.top_cut.threshold:.3g}: {result.top_cut.n_cut} composites, "
+            f"Top cut at {format_quantity(result.top_cut.threshold, unit)}: "
+            f"{result.top_cut.n_cut} composites, "
             f"{100 * result.top_cut.fraction_removed:.2f} % of the metal removed."
         )
     captions = {
@@ -770,27 +915,21 @@ def estimate_section(result: EstimateResult, figures: Mapping[str, Any] | None =
         tables=tables,
         figures=[(captions.get(k, k), f) for k, f in figures.items()],
         notes=notes,
-        illustrative=bool(result.record.get("illustrative")),
+        illustrative=spec.drillholes.synthetic_seed is not None,
     )
 
 
-_OUTPUTS = [
-    "block_model.parquet",
-    "grade_tonnage.csv",
-    "resource.json",
-    "variogram.csv",
-    "composites.csv",
-    "swaths.csv",
-    "validation.json",
-    "report.html",
-    "figures",
-]
+def write_estimate(
+    result: EstimateResult, folder: Path, *, report: bool = True, within: Path | None = None
+) -> tuple[RunRecord, Section]:
+    """Write the block model, tables, figures and (with ``report``) the report of an estimate
+    into ``folder``; return its record and its report section.
 
-
-def write_estimate_outputs(result: EstimateResult, folder: Path) -> tuple[list[Path], Section]:
-    """Write the block model, tables, figures and report of an estimate into ``folder``;
-    return the files and the report section (for reports that gather several stages)."""
-    grade = result.spec.composites.grade
+    Files: ``block_model.parquet``, ``grade_tonnage.csv``, ``resource.json`` (the record's
+    results), ``variogram.csv``, ``composites.csv``, ``swaths.csv``, ``validation.json``,
+    ``figures/`` and ``report.html``.
+    """
+    record = estimate_record(result, within=within)
     experimental = pd.concat(
         [t.assign(direction=label) for label, t in result.experimentals.items()],
         ignore_index=True,
@@ -798,42 +937,41 @@ def write_estimate_outputs(result: EstimateResult, folder: Path) -> tuple[list[P
     swaths = pd.concat(
         [t.assign(axis=axis) for axis, t in result.swaths.items()], ignore_index=True
     )
-    figures = estimate_figures(result)
-    paths = [
-        write_block_model(result.blocks, folder / "block_model.parquet"),
-        write_table(
-            pd.concat([result.curve.assign(category=-1, **{"class": "all"}), result.by_class]),
-            folder / "grade_tonnage.csv",
-        ),
-        write_table(experimental, folder / "variogram.csv"),
-        write_table(result.composites, folder / "composites.csv"),
-        write_table(swaths, folder / "swaths.csv"),
-        write_json(result.validation.to_dict(), folder / "validation.json"),
-        write_json(result.record, folder / "resource.json"),
-        *write_figures(figures, folder / "figures"),
-    ]
-    section = estimate_section(result, figures)
-    report = Report(
-        title=f"Deposit resource: {result.spec.name}",
-        subtitle=f"{grade} block model with bornite",
-        sections=[section],
-        provenance=result.record["provenance"],
+    write_block_model(result.blocks, folder / "block_model.parquet")
+    write_table(
+        pd.concat([result.curve.assign(category=-1, **{"class": "all"}), result.by_class]),
+        folder / "grade_tonnage.csv",
     )
-    paths.append(write_report(report, folder / "report.html", overwrite=True))
-    return paths, section
+    write_table(experimental, folder / "variogram.csv")
+    write_table(result.composites, folder / "composites.csv")
+    write_table(swaths, folder / "swaths.csv")
+    write_json(result.validation.to_dict(), folder / "validation.json")
+    write_json(record.results, folder / "resource.json")
+    figures = estimate_figures(result)
+    write_figures(figures, folder / "figures")
+    section = estimate_section(result, figures)
+    if report:
+        page = Report(
+            title=f"Deposit resource: {result.spec.name}",
+            subtitle=f"{result.spec.composites.grade} block model with bornite",
+            sections=[section],
+            provenance=record.provenance(),
+        )
+        write_report(page, folder / "report.html", overwrite=True)
+    return record, section
 
 
 def run_estimate_to_dir(
-    run_file: Path,
-    out: Path,
+    run_file: str | Path,
+    out: str | Path,
     *,
     overwrite: bool = False,
     progress: Progress | None = None,
-) -> tuple[dict[str, Any], list[Path]]:
+) -> RunRecord:
     """``bornite estimate``: read the run file, estimate, write everything to ``out``."""
     spec = load_estimate_spec(run_file)
-    folder = check_output_dir(out, _OUTPUTS, overwrite=overwrite)
-    result = run_estimate(spec, progress=progress)
-    paths, _ = write_estimate_outputs(result, folder)
-    logger.info("estimate %s: wrote %d files to %s", spec.name, len(paths), folder)
-    return result.record, paths
+
+    def write(folder: Path) -> RunRecord:
+        return write_estimate(run_estimate(spec, progress=progress), folder)[0]
+
+    return run_to_dir(out, write, overwrite=overwrite)

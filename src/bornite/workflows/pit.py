@@ -4,16 +4,16 @@
 :func:`load_pit_spec` parses a pit run file (keys in ``docs/pit.md``) into a
 :class:`PitRunSpec`; :func:`run_pit` values the blocks of a ``bornite estimate`` block model,
 builds the slope precedence, solves the nested shells, chooses the reporting shell and
-tabulates the pit-constrained resource; :func:`run_pit_to_dir` writes tables, figures and
-the report.
+tabulates the pit-constrained resource; :func:`write_pit` writes its tables, figures and
+report and returns its record; :func:`run_pit_to_dir` does both into an output folder.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,37 +23,40 @@ import pandas as pd
 import xarray as xr
 
 from bornite.blockmodel import CATEGORY_NAMES, DIMS, BlockGrid
-from bornite.core.units import (
-    from_mass_fraction,
-    grade_column,
-    is_grade_column,
-    parse_grade_column,
-)
+from bornite.core.units import grade_column, is_grade_column, parse_grade_column
 from bornite.core.validation import require_columns
 from bornite.errors import BorniteError, ConvergenceError, RunConfigError, ValidationError
-from bornite.io import check_output_dir, read_table, write_json, write_table
+from bornite.io import read_table, write_json, write_table
 from bornite.io.minelib import read_minelib
 from bornite.pit import (
     DEFAULT_REVENUE_FACTORS,
     ENGINES,
     PitEconomics,
+    PitSolution,
     SlopeSet,
-    block_arcs,
     block_values,
     domain_label,
     integer_values,
     nested_shells,
-    pattern_report,
     pit_by_pit,
+    resource_in_pit,
     select_shell,
-    slope_pattern,
+    slope_arcs,
     ultimate_pit,
 )
-from bornite.report import Report, Section, write_report
+from bornite.report import Report, Section, format_quantity, write_report
 from bornite.report.pit import pit_by_pit_figure, pit_section, pit_section_figure
-from bornite.workflows._spec import check_type, load_toml, resolve_path, take
-from bornite.workflows.assessment import provenance
-from bornite.workflows.runs import write_figures
+from bornite.workflows._run import (
+    Headline,
+    RecordTable,
+    RunRecord,
+    TableSchema,
+    input_files,
+    load_run_file,
+    plain,
+    run_to_dir,
+    write_figures,
+)
 
 __all__ = [
     "ModelSpec",
@@ -62,32 +65,33 @@ __all__ = [
     "ShellSpec",
     "load_pit_spec",
     "model_from_table",
+    "pit_record",
     "run_pit",
     "run_pit_to_dir",
     "solve_minelib",
-    "write_pit_outputs",
+    "write_pit",
 ]
 
 
 # ------------------------------------------------------------------------------ MineLib
-def solve_minelib(prefix: str | Path, *, engine: str = "auto") -> dict[str, Any]:
-    """Read ``PREFIX.blocks``, ``.prec``, ``.upit`` and solve the ultimate pit exactly.
+def solve_minelib(prefix: str | Path, *, engine: str = "auto") -> RunRecord:
+    """Read ``PREFIX.blocks``, ``.prec`` and ``.upit`` and solve the ultimate pit exactly.
 
     Returns
     -------
-    dict
-        ``name``, ``objective`` (exact sum of the file's values inside the pit, as a float),
-        ``objective_rounded`` (to the unit), ``blocks_in_pit``, ``blocks``, ``arcs``,
-        ``seconds`` (solve), ``read_seconds``, ``engine``, ``scale`` (power of ten the
-        values were multiplied by for the integer solve) and ``exact`` (whether that scale
-        kept every digit).
+    RunRecord
+        Kind ``minelib``; its results hold ``name``, ``objective`` (exact sum of the file's
+        values inside the pit, as a float), ``objective_rounded`` (to the unit),
+        ``blocks_in_pit``, ``blocks``, ``arcs``, ``seconds`` (solve), ``read_seconds``,
+        ``engine``, ``scale`` (power of ten the values were multiplied by for the integer
+        solve) and ``exact`` (whether that scale kept every digit).
     """
     start = time.perf_counter()
     instance = read_minelib(prefix)
     read_seconds = time.perf_counter() - start
     pit = ultimate_pit(instance.values, instance.source, instance.target, engine=engine)
     objective = instance.objective(pit.mask)
-    return {
+    results = {
         "name": instance.name,
         "objective": float(objective),
         "objective_rounded": int(objective.to_integral_value()),
@@ -100,6 +104,28 @@ def solve_minelib(prefix: str | Path, *, engine: str = "auto") -> dict[str, Any]
         "scale": instance.scale,
         "exact": not instance.rounded,
     }
+    base = Path(prefix)
+    files = {kind: base.with_name(base.name + f".{kind}") for kind in ("blocks", "prec", "upit")}
+    return RunRecord(
+        kind="minelib",
+        name=instance.name,
+        inputs=input_files(files),
+        parameters={"engine": engine},
+        headline=(
+            Headline(
+                "objective",
+                "objective (sum of values in the pit)",
+                float(objective),
+                "",
+                "exact" if results["exact"] else "values rounded for the solve",
+            ),
+            Headline("blocks_in_pit", "blocks in the pit", pit.n_blocks, "count"),
+            Headline("blocks", "blocks", instance.n_blocks, "count"),
+            Headline("arcs", "precedence arcs", int(instance.source.size), "count"),
+            Headline("seconds", f"solve ({pit.engine})", pit.seconds, "s"),
+        ),
+        results=results,
+    )
 
 
 # ------------------------------------------------------------------------------ run file
@@ -142,6 +168,14 @@ class ModelSpec:
     domain: str | None = None
     category: str = "category"
     scheme: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.block_size is not None:
+            size = tuple(self.block_size)
+            if len(size) != 3 or not all(isinstance(v, int | float) and v > 0 for v in size):
+                msg = f"block_size must be three positive numbers (metres), got {list(size)}"
+                raise RunConfigError(msg)
+            object.__setattr__(self, "block_size", tuple(float(v) for v in size))
 
 
 @dataclass(frozen=True)
@@ -208,85 +242,23 @@ class PitRunSpec:
     source: Path | None = None
 
 
-_SECTIONS = {"name", "model", "economics", "slopes", "shells"}
-_MODEL_TYPES: dict[str, Any] = {
-    "block_model": str,
-    "block_size": list,
-    "density": float | str,
-    "domain": str,
-    "category": str,
-    "scheme": str,
-    "grade": str,
-    "grade_unit": str,
-    "surface": float,
+_TABLES = {
+    "model": TableSchema(ModelSpec, required=True, paths=("block_model",)),
+    "economics": TableSchema(PitEconomics, required=True),
+    "slopes": TableSchema(SlopeSet),
+    "shells": TableSchema(ShellSpec),
 }
-_SHELL_TYPES: dict[str, Any] = {
-    "revenue_factors": list,
-    "select": str,
-    "select_factor": float,
-    "engine": str,
-    "unit": float,
-    "n_jobs": int,
-}
-_ECONOMICS_KEYS = {
-    "prices",
-    "recovery",
-    "domain_recovery",
-    "mining_cost",
-    "mining_cost_increment",
-    "reference_elevation",
-    "processing_cost",
-    "selling_cost",
-    "royalty",
-    "dilution",
-    "mining_recovery",
-    "year",
-}
-
-
-def _typed(table: Mapping[str, Any], types: Mapping[str, Any], where: str) -> dict[str, Any]:
-    values = take(table, set(types), where)
-    for key, value in values.items():
-        check_type(value, types[key], where, key)
-    return values
-
-
-def _build(cls: Any, values: Mapping[str, Any], where: str) -> Any:
-    try:
-        return cls(**values)
-    except (BorniteError, TypeError, ValueError) as error:
-        msg = f"{where}: {error}"
-        raise RunConfigError(msg) from error
 
 
 def load_pit_spec(path: str | Path) -> PitRunSpec:
     """Parse a pit run file; errors name the file, table and key."""
     path = Path(path)
-    data = take(load_toml(path), _SECTIONS, str(path), {"model", "economics"})
-    base = path.parent
-    where = f"{path} [model]"
-    model = _typed(data["model"], _MODEL_TYPES, where)
-    if "block_model" not in model:
-        msg = f"{where}: missing key block_model (the block_model.parquet of bornite estimate)"
-        raise RunConfigError(msg)
-    model["block_model"] = resolve_path(model["block_model"], base)
-    if "block_size" in model:
-        size = model["block_size"]
-        if len(size) != 3 or not all(isinstance(v, int | float) and v > 0 for v in size):
-            msg = f"{where}: block_size must be three positive numbers (metres), got {size}"
-            raise RunConfigError(msg)
-        model["block_size"] = tuple(float(v) for v in size)
-    model_spec = _build(ModelSpec, model, where)
-    where = f"{path} [economics]"
-    economics = _build(PitEconomics, take(data["economics"], _ECONOMICS_KEYS, where), where)
-    where = f"{path} [slopes]"
-    slopes_table = take(data.get("slopes", {}), {"sectors", "n_benches", "domains"}, where)
-    check_type(slopes_table.get("n_benches"), int, where, "n_benches")
-    slopes = _build(SlopeSet, slopes_table, where)
-    if model_spec.domain is None:
+    parts, name = load_run_file(path, _TABLES)
+    model: ModelSpec = parts["model"]
+    if model.domain is None:
         for table, key, value in (
-            ("economics", "domain_recovery", economics.domain_recovery),
-            ("slopes", "domains", slopes.domains),
+            ("economics", "domain_recovery", parts["economics"].domain_recovery),
+            ("slopes", "domains", parts["slopes"].domains),
         ):
             if value:
                 msg = (
@@ -294,20 +266,37 @@ def load_pit_spec(path: str | Path) -> PitRunSpec:
                     "model's domain column); without it every block would take the defaults"
                 )
                 raise RunConfigError(msg)
-    where = f"{path} [shells]"
-    shells = _typed(data.get("shells", {}), _SHELL_TYPES, where)
-    if "revenue_factors" in shells:
-        shells["revenue_factors"] = tuple(shells["revenue_factors"])
-    shell_spec = _build(ShellSpec, shells, where)
-    name = data.get("name", path.stem)
-    check_type(name, str, str(path), "name")
-    return PitRunSpec(str(name), model_spec, economics, slopes, shell_spec, path)
+    return PitRunSpec(name, model, parts["economics"], parts["slopes"], parts["shells"], path)
 
 
 # ------------------------------------------------------------------------------ run
 @dataclass(frozen=True)
 class PitResult:
-    """Everything a pit run computed (see :func:`run_pit`)."""
+    """Everything a pit run computed (see :func:`run_pit`).
+
+    Attributes
+    ----------
+    model, values : xarray.Dataset
+        The block model (with waste blocks up to the surface) and the block values.
+    shells : xarray.DataArray
+        First shell of every block (0 outside every shell).
+    table : pandas.DataFrame
+        Pit by pit (:func:`bornite.pit.pit_by_pit`).
+    selected : int
+        The reporting shell.
+    resource : pandas.DataFrame
+        The pit-constrained resource by class (:func:`bornite.pit.resource_in_pit`).
+    slopes : pandas.DataFrame
+        How well the precedence honours the slope angles.
+    ultimate : PitSolution
+        The factor-1 pit solved on its own (a check on the shells).
+    arcs, pattern_arcs : int
+        Precedence arcs in all, and in the default pattern.
+    scheme : str
+        Class names of the resource.
+    seconds : dict
+        Time of each step.
+    """
 
     spec: PitRunSpec
     model: xr.Dataset
@@ -317,7 +306,11 @@ class PitResult:
     selected: int
     resource: pd.DataFrame
     slopes: pd.DataFrame
-    record: dict[str, Any]
+    ultimate: PitSolution
+    arcs: int
+    pattern_arcs: int
+    scheme: str
+    seconds: dict[str, float]
 
 
 def _block_size(spec: ModelSpec) -> tuple[float, float, float]:
@@ -325,8 +318,6 @@ def _block_size(spec: ModelSpec) -> tuple[float, float, float]:
         return spec.block_size
     beside = spec.block_model.parent / "resource.json"
     if beside.is_file():
-        import json  # noqa: PLC0415
-
         try:
             size = json.loads(beside.read_text(encoding="utf-8"))["grid"]["block_size"]
             return (float(size[0]), float(size[1]), float(size[2]))
@@ -340,18 +331,16 @@ def _block_size(spec: ModelSpec) -> tuple[float, float, float]:
 
 
 def _scheme(spec: ModelSpec) -> str:
-    if spec.scheme is not None:
-        scheme = spec.scheme
-    else:
-        scheme = "jorc"
-        beside = spec.block_model.parent / "resource.json"
-        if beside.is_file():
-            import json  # noqa: PLC0415
-
-            try:
-                scheme = str(json.loads(beside.read_text(encoding="utf-8")).get("scheme", "jorc"))
-            except (ValueError, AttributeError):
-                scheme = "jorc"
+    """Class names: ``[model] scheme``, else the estimate's (``resource.json`` beside the
+    block model), else JORC."""
+    scheme = spec.scheme
+    beside = spec.block_model.parent / "resource.json"
+    if scheme is None and beside.is_file():
+        try:
+            scheme = str(json.loads(beside.read_text(encoding="utf-8")).get("scheme", "jorc"))
+        except (OSError, ValueError, AttributeError):
+            scheme = None
+    scheme = scheme or "jorc"
     if scheme not in CATEGORY_NAMES:
         msg = f"[model] scheme must be one of {', '.join(CATEGORY_NAMES)}, got {scheme!r}"
         raise RunConfigError(msg)
@@ -410,87 +399,35 @@ def model_from_table(
     return grid.dataset(**variables)
 
 
-def _resource_table(
-    result_values: xr.Dataset,
-    inside: np.ndarray,
-    category: np.ndarray | None,
-    scheme: str,
-    element: str,
-    unit: str,
-) -> pd.DataFrame:
-    process = result_values["revenue_usd"].values.ravel() > (
-        result_values["processing_cost_usd"].values.ravel()
-    )
-    ore = result_values["ore_t"].values.ravel()
-    metal = result_values[f"{element}_t"].values.ravel()
-    codes = (
-        np.zeros(ore.size, dtype=np.int64)
-        if category is None
-        else np.nan_to_num(category.ravel().astype(float), nan=0.0).astype(np.int64)
-    )
-    names = CATEGORY_NAMES[scheme]
-    rows = []
-    keep = inside & process
-    for code in (1, 2, 3, 0):
-        chosen = keep & (codes == code)
-        if code == 0 and not chosen.any():
-            continue
-        tonnes = float(ore[chosen].sum())
-        contained = float(metal[chosen].sum())
-        rows.append(
-            {
-                "class": names[code - 1] if code else "unclassified",
-                "ore_t": tonnes,
-                "grade": float(from_mass_fraction(contained / tonnes, unit)) if tonnes else np.nan,
-                "metal_t": contained,
-            }
-        )
-    classified = keep & (codes > 0)
-    tonnes = float(ore[classified].sum())
-    contained = float(metal[classified].sum())
-    rows.append(
-        {
-            "class": "total (classified)",
-            "ore_t": tonnes,
-            "grade": float(from_mass_fraction(contained / tonnes, unit)) if tonnes else np.nan,
-            "metal_t": contained,
-        }
-    )
-    table = pd.DataFrame(rows)
-    table.attrs.update({"element": element, "grade_unit": unit})
-    return table
-
-
-def run_pit(spec: PitRunSpec) -> PitResult:
-    """Value the blocks, build the precedence, solve the nested shells, choose the reporting
-    shell and tabulate the pit-constrained resource."""
-    timings: dict[str, float] = {}
-    start = time.perf_counter()
+def _load_model(spec: PitRunSpec) -> tuple[xr.Dataset, str, str]:
+    """The block model of the run (grade column renamed to ``<element>_<unit>``), the
+    priced element and its grade unit; domain keys checked against the model's domains."""
     table = read_table(spec.model.block_model)
     element = next(iter(spec.economics.prices))
+    where = f"{spec.source} [model]"
     if spec.model.grade is not None:
         if spec.model.grade not in table.columns:
-            msg = f"{spec.source} [model]: the block model has no grade column {spec.model.grade!r}"
+            msg = f"{where}: grade = {spec.model.grade!r} is not a column of the block model"
             raise RunConfigError(msg)
         try:
             name = grade_column(element, spec.model.grade_unit)
         except BorniteError as error:
-            msg = f"{spec.source} [model]: grade_unit: {error}"
+            msg = f"{where}: grade_unit: {error}"
             raise RunConfigError(msg) from error
         table = table.drop(columns=[name], errors="ignore").rename(columns={spec.model.grade: name})
-    size = _block_size(spec.model)
     model = model_from_table(
-        table, size, surface=spec.model.surface, where=str(spec.model.block_model)
+        table,
+        _block_size(spec.model),
+        surface=spec.model.surface,
+        where=str(spec.model.block_model),
     )
-    for key in (
-        spec.model.domain,
-        *([spec.model.density] if isinstance(spec.model.density, str) else []),
-    ):
-        if key is not None and key not in model:
-            msg = f"{spec.source} [model]: the block model has no column {key!r}"
+    density = [spec.model.density] if isinstance(spec.model.density, str) else []
+    for key, column in (("domain", spec.model.domain), *(("density", d) for d in density)):
+        if column is not None and column not in model:
+            msg = f"{where}: {key} = {column!r} is not a column of the block model"
             raise RunConfigError(msg)
     if spec.model.domain is not None:
-        present: set[str] = {
+        present = {
             label
             for label in (domain_label(v) for v in model[spec.model.domain].values.ravel())
             if label is not None
@@ -507,47 +444,66 @@ def run_pit(spec: PitRunSpec) -> PitResult:
                     f"{', '.join(sorted(present)[:10]) or 'none'})"
                 )
                 raise RunConfigError(msg)
-    timings["read"] = time.perf_counter() - start
-    start = time.perf_counter()
+    grade_name = next(
+        (
+            str(v)
+            for v in model.data_vars
+            if is_grade_column(str(v)) and str(v).startswith(f"{element}_")
+        ),
+        None,
+    )
+    if grade_name is None:
+        msg = (
+            f"{spec.model.block_model}: no {element}_<unit> grade column for the priced "
+            f"element {element!r}; name it with [model] grade and grade_unit"
+        )
+        raise RunConfigError(msg)
+    return model, element, parse_grade_column(grade_name)[1]
+
+
+def _check_factor_one(
+    shell: np.ndarray, factors: tuple[float, ...], rounded: np.ndarray, ultimate: PitSolution
+) -> None:
+    """Two independent exact solves of the factor-1 pit must agree in value."""
+    if 1.0 not in factors:
+        return
+    at_one = (shell >= 1) & (shell <= factors.index(1.0) + 1)
+    if int(rounded[at_one].sum()) != ultimate.value:
+        msg = (
+            f"the factor-1 shell is worth {int(rounded[at_one].sum())} but the ultimate pit "
+            f"{ultimate.value} (integer units); please report it"
+        )
+        raise ConvergenceError(msg)
+
+
+def run_pit(spec: PitRunSpec) -> PitResult:
+    """Value the blocks, build the precedence, solve the nested shells, choose the reporting
+    shell and tabulate the pit-constrained resource."""
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[step] = now - clock
+        clock = now
+
+    model, element, unit = _load_model(spec)
+    lap("read")
     values = block_values(
         model, spec.economics, density=spec.model.density, domain=spec.model.domain
     )
-    timings["values"] = time.perf_counter() - start
-    start = time.perf_counter()
+    lap("values")
     shape = tuple(model.sizes[d] for d in DIMS)
+    size = _block_size(spec.model)
+    labels = None
     if spec.model.domain is not None and spec.slopes.domains:
-        labels = model[spec.model.domain].values.ravel()
-        names = sorted(spec.slopes.domains)
-        codes = np.zeros(labels.size, dtype=np.int64)
-        block_labels = np.array([domain_label(v) for v in labels], dtype=object)
-        for k, label in enumerate(names, start=1):
-            codes[block_labels == label] = k
-        patterns = [slope_pattern(spec.slopes.sectors_for(None), size, spec.slopes.n_benches)]
-        patterns += [
-            slope_pattern(spec.slopes.sectors_for(n), size, spec.slopes.n_benches) for n in names
-        ]
-        source, target = block_arcs(shape, patterns, domain=codes)
-    else:
-        patterns = [slope_pattern(spec.slopes.sectors, size, spec.slopes.n_benches)]
-        source, target = block_arcs(shape, patterns[0])
-    reports = [
-        pattern_report(spec.slopes.sectors, size, spec.slopes.n_benches, pattern=patterns[0])
-    ]
-    worst = reports[0].attrs["max_error_deg"]
-    domain_names = sorted(spec.slopes.domains) if spec.model.domain is not None else []
-    for name, pattern in zip(domain_names, patterns[1:], strict=True):
-        report = pattern_report(
-            spec.slopes.sectors_for(name), size, spec.slopes.n_benches, pattern=pattern
-        )
-        worst = max(worst, report.attrs["max_error_deg"])
-        reports.append(report.assign(domain=name))
-    slopes = pd.concat([reports[0].assign(domain="(default)"), *reports[1:]], ignore_index=True)
-    slopes.attrs["max_error_deg"] = worst
-    timings["precedence"] = time.perf_counter() - start
+        labels = np.array([domain_label(v) for v in model[spec.model.domain].values.ravel()])
+    source, target, slopes, pattern_arcs = slope_arcs(shape, size, spec.slopes, labels)  # type: ignore[arg-type]
+    lap("precedence")
     r = values["revenue_usd"].values.ravel()
     p = values["processing_cost_usd"].values.ravel()
     m = values["mining_cost_usd"].values.ravel()
-    start = time.perf_counter()
     factors = spec.shells.revenue_factors
     shell = nested_shells(
         r,
@@ -560,31 +516,11 @@ def run_pit(spec: PitRunSpec) -> PitResult:
         engine=spec.shells.engine,
         n_jobs=spec.shells.n_jobs,
     )
-    timings["shells"] = time.perf_counter() - start
-    start = time.perf_counter()
-    ultimate = ultimate_pit(
-        integer_values(values["value_usd"].values, spec.shells.unit),
-        source,
-        target,
-        engine=spec.shells.engine,
-    )
-    timings["ultimate_pit"] = time.perf_counter() - start
-    if 1.0 in factors:
-        # two independent exact solves of the factor-1 pit must agree in value
-        at_one = (shell >= 1) & (shell <= factors.index(1.0) + 1)
-        rounded = integer_values(values["value_usd"].values, spec.shells.unit)
-        if int(rounded[at_one].sum()) != ultimate.value:
-            msg = (
-                f"the factor-1 shell is worth {int(rounded[at_one].sum())} but the ultimate "
-                f"pit {ultimate.value} (units of {spec.shells.unit} USD); please report it"
-            )
-            raise ConvergenceError(msg)
-    grade_name = next(
-        str(v)
-        for v in model.data_vars
-        if is_grade_column(str(v)) and str(v).startswith(f"{element}_")
-    )
-    _, unit = parse_grade_column(grade_name)
+    lap("shells")
+    rounded = integer_values(values["value_usd"].values, spec.shells.unit)
+    ultimate = ultimate_pit(rounded, source, target, engine=spec.shells.engine)
+    lap("ultimate_pit")
+    _check_factor_one(shell, factors, rounded, ultimate)
     by_shell = pit_by_pit(
         shell,
         factors,
@@ -599,79 +535,189 @@ def run_pit(spec: PitRunSpec) -> PitResult:
     selected = select_shell(
         by_shell, method=spec.shells.select, revenue_factor=spec.shells.select_factor
     )
-    inside = (shell >= 1) & (shell <= selected)
     scheme = _scheme(spec.model)
-    category = model[spec.model.category].values if spec.model.category in model else None
-    resource = _resource_table(values, inside, category, scheme, element, unit)
+    resource = resource_in_pit(
+        (shell >= 1) & (shell <= selected),
+        r > p,
+        values["ore_t"].values,
+        values[f"{element}_t"].values,
+        model[spec.model.category].values if spec.model.category in model else None,
+        scheme=scheme,
+        grade_unit=unit,
+    )
     shells_grid = xr.DataArray(
         shell.reshape(shape), dims=DIMS, coords={d: model[d] for d in DIMS}, name="shell"
     )
-    record: dict[str, Any] = {
+    return PitResult(
+        spec,
+        model,
+        values,
+        shells_grid,
+        by_shell,
+        selected,
+        resource,
+        slopes,
+        ultimate,
+        int(source.size),
+        pattern_arcs,
+        scheme,
+        seconds,
+    )
+
+
+# ------------------------------------------------------------------------------ records
+def _results(result: PitResult) -> dict[str, Any]:
+    """What ``pit.json`` holds."""
+    spec = result.spec
+    shape = [int(result.model.sizes[d]) for d in DIMS]
+    factors = spec.shells.revenue_factors
+    return {
         "name": spec.name,
         "blocks": int(np.prod(shape)),
         "grid": {
-            "origin": list(model.attrs["origin"]),
-            "block_size": list(size),
-            "shape": list(shape),
+            "origin": list(result.model.attrs["origin"]),
+            "block_size": list(_block_size(spec.model)),
+            "shape": shape,
         },
-        "arcs": int(source.size),
-        "pattern_arcs": len(patterns[0]),
-        "engine": ultimate.engine,
+        "arcs": result.arcs,
+        "pattern_arcs": result.pattern_arcs,
+        "engine": result.ultimate.engine,
         "ultimate_pit": {
-            "blocks": ultimate.n_blocks,
-            "value_usd": float(values["value_usd"].values.ravel()[ultimate.mask].sum()),
+            "blocks": result.ultimate.n_blocks,
+            "value_usd": float(
+                result.values["value_usd"].values.ravel()[result.ultimate.mask].sum()
+            ),
         },
-        "selected_shell": selected,
-        "selected_revenue_factor": float(factors[selected - 1]),
-        "shells": by_shell.to_dict(orient="records"),
-        "resource": resource.to_dict(orient="records"),
+        "selected_shell": result.selected,
+        "selected_revenue_factor": float(factors[result.selected - 1]),
+        "shells": result.table.to_dict(orient="records"),
+        "resource": result.resource.to_dict(orient="records"),
         "slopes": {
             "sectors": [list(s) for s in spec.slopes.sectors],  # type: ignore[union-attr]
             "n_benches": spec.slopes.n_benches,
-            "max_error_deg": slopes.attrs["max_error_deg"],
+            "max_error_deg": result.slopes.attrs["max_error_deg"],
         },
-        "seconds": timings,
-        "scheme": scheme,
-        "provenance": provenance(
-            {"run_file": spec.source, "block_model": spec.model.block_model},
-            {"engine": ultimate.engine, "revenue_factors": list(factors)},
-            None,
-        ),
+        "seconds": result.seconds,
+        "scheme": result.scheme,
     }
-    return PitResult(spec, model, values, shells_grid, by_shell, selected, resource, slopes, record)
 
 
-_OUTPUTS = [
-    "shells.csv",
-    "resource.csv",
-    "slopes.csv",
-    "pit_blocks.csv",
-    "pit.json",
-    "report.html",
-    "figures",
-]
+def pit_record(result: PitResult, *, within: Path | None = None) -> RunRecord:
+    """The :class:`~bornite.workflows.RunRecord` of a pit run (without output files)."""
+    spec = result.spec
+    unit = str(result.table.attrs.get("grade_unit", "%"))
+    row = result.table.set_index("shell").loc[result.selected].to_dict()
+    total = result.resource.set_index("class").loc["total (classified)"].to_dict()
+    shell = f"shell {result.selected} (revenue factor {row['revenue_factor']:g})"
+    ultimate_value = float(result.values["value_usd"].values.ravel()[result.ultimate.mask].sum())
+    headline = (
+        Headline("selected_shell", "reporting shell", result.selected, "count"),
+        Headline("pit_ore_t", f"{shell}: ore", float(row["ore_t"]), "t"),
+        Headline("pit_grade", f"{shell}: grade", float(row["grade"]), unit),
+        Headline("pit_metal_t", f"{shell}: contained metal", float(row["metal_t"]), "t"),
+        Headline("pit_waste_t", f"{shell}: waste", float(row["waste_t"]), "t"),
+        Headline("strip_ratio", f"{shell}: strip ratio (waste : ore)", float(row["strip_ratio"])),
+        Headline(
+            "resource_metal_t",
+            "pit-constrained resource (classified): metal",
+            float(total["metal_t"]),
+            "t",
+        ),
+        Headline("ultimate_pit_blocks", "ultimate pit: blocks", result.ultimate.n_blocks, "count"),
+        Headline(
+            "ultimate_pit_value_usd", "ultimate pit: undiscounted value", ultimate_value, "USD"
+        ),
+        Headline("engine", "max-closure engine", result.ultimate.engine),
+    )
+    shells = result.table[
+        [
+            "shell",
+            "revenue_factor",
+            "ore_t",
+            "grade",
+            "metal_t",
+            "waste_t",
+            "strip_ratio",
+            "value_usd",
+        ]
+    ]
+    return RunRecord(
+        kind="pit",
+        name=spec.name,
+        inputs=input_files(
+            {"run_file": spec.source, "block_model": spec.model.block_model}, within=within
+        ),
+        parameters={
+            "model": plain(spec.model),
+            "economics": plain(spec.economics),
+            "slopes": plain(spec.slopes),
+            "shells": plain(spec.shells),
+        },
+        illustrative=_illustrative(spec),
+        headline=headline,
+        tables={
+            "shells": RecordTable.from_frame("pit by pit", shells, units={"grade": unit}, shown=40),
+            "resource": RecordTable.from_frame(
+                f"resource in shell {result.selected}", result.resource, units={"grade": unit}
+            ),
+        },
+        results=_results(result),
+    )
 
 
-def run_pit_to_dir(
-    run_file: str | Path, out: str | Path, *, overwrite: bool = False
-) -> tuple[dict[str, Any], list[Path]]:
-    """``bornite pit shells``: read the run file, solve, write everything to ``out``.
+def _illustrative(spec: PitRunSpec) -> bool:
+    """The block model comes from an illustrative estimate (its ``resource.json`` says so)."""
+    beside = spec.model.block_model.parent / "resource.json"
+    try:
+        return bool(json.loads(beside.read_text(encoding="utf-8")).get("illustrative", False))
+    except (OSError, ValueError, AttributeError):
+        return False
 
-    Outputs: ``shells.csv`` (pit by pit), ``resource.csv`` (pit-constrained resource by
+
+# ------------------------------------------------------------------------------ outputs
+def _notes(result: PitResult) -> list[str]:
+    economics = result.spec.economics
+    spec = result.spec
+    row = result.table.set_index("shell").loc[result.selected].to_dict()
+    return [
+        (
+            "Block value max(f R - P, 0) - M with net revenue R = T g MR r (p - s)(1 - y), "
+            f"processing P = T (1 + D) MR c_p, mining M = T (c_m + c_h depth); prices "
+            f"{', '.join(f'{k} {v:,.0f} USD/t' for k, v in economics.prices.items())}, "
+            f"mining {economics.mining_cost:g} USD/t (+{economics.mining_cost_increment:g} "
+            f"USD/t per m), processing {economics.processing_cost:g} USD/t, dilution "
+            f"{economics.dilution:g}, mining recovery {economics.mining_recovery:g}."
+        ),
+        (
+            f"Slopes: {len(result.slopes)} sector(s), a {spec.slopes.n_benches}-bench pattern "
+            f"of {result.pattern_arcs} arcs ({result.arcs:,} arcs in all), worst angle error "
+            f"{result.slopes.attrs['max_error_deg']:.2f} degrees."
+        ),
+        (
+            f"Shells solved exactly by {result.ultimate.engine} in "
+            f"{result.seconds['shells']:.2f} s; the ultimate pit (factor 1) has "
+            f"{result.ultimate.n_blocks:,} blocks."
+        ),
+        (
+            f"Reporting shell {result.selected}: {format_quantity(row['ore_t'], 't')} of ore and "
+            f"{format_quantity(row['waste_t'], 't')} of waste, a strip ratio of "
+            f"{row['strip_ratio']:.2f} (waste : ore)."
+        ),
+    ]
+
+
+def write_pit(
+    result: PitResult, folder: Path, *, report: bool = True, within: Path | None = None
+) -> tuple[RunRecord, Section]:
+    """Write the tables, figures and (with ``report``) the report of a pit run into
+    ``folder``; return its record and its report section.
+
+    Files: ``shells.csv`` (pit by pit), ``resource.csv`` (pit-constrained resource by
     class), ``slopes.csv`` (slope honour report), ``pit_blocks.csv`` (every block inside the
     largest shell: centroid, shell, value, process flag, inside the reporting shell),
-    ``pit.json`` (summary with provenance), ``figures/`` and ``report.html``.
+    ``pit.json`` (the record's results), ``figures/`` and ``report.html``.
     """
-    spec = load_pit_spec(run_file)
-    folder = check_output_dir(out, _OUTPUTS, overwrite=overwrite)
-    result = run_pit(spec)
-    paths, _ = write_pit_outputs(result, folder)
-    return result.record, paths
-
-
-def write_pit_outputs(result: PitResult, folder: Path) -> tuple[list[Path], Section]:
-    """Write the tables, figures and report of a pit run into ``folder``; return the files
-    and the report section (for reports that gather several stages)."""
+    record = pit_record(result, within=within)
     spec = result.spec
     figures = {
         "pit_by_pit": pit_by_pit_figure(result.table, selected=result.selected),
@@ -693,35 +739,12 @@ def write_pit_outputs(result: PitResult, folder: Path) -> tuple[list[Path], Sect
             "value_usd": result.values["value_usd"].values.ravel()[keep],
         }
     )
-    economics = spec.economics
-    notes = [
-        (
-            "Block value max(f R - P, 0) - M with net revenue R = T g MR r (p - s)(1 - y), "
-            f"processing P = T (1 + D) MR c_p, mining M = T (c_m + c_h depth); prices "
-            f"{', '.join(f'{k} {v:,.0f} USD/t' for k, v in economics.prices.items())}, "
-            f"mining {economics.mining_cost:g} USD/t (+{economics.mining_cost_increment:g} "
-            f"USD/t per m), processing {economics.processing_cost:g} USD/t, dilution "
-            f"{economics.dilution:g}, mining recovery {economics.mining_recovery:g}."
-        ),
-        (
-            f"Slopes: {len(result.slopes)} sector(s), a {spec.slopes.n_benches}-bench pattern "
-            f"of {result.record['pattern_arcs']} arcs ({result.record['arcs']:,} arcs in all), "
-            f"worst angle error {result.slopes.attrs['max_error_deg']:.2f} degrees."
-        ),
-        (
-            f"Shells solved exactly by {result.record['engine']} in "
-            f"{result.record['seconds']['shells']:.2f} s; the ultimate pit (factor 1) has "
-            f"{result.record['ultimate_pit']['blocks']:,} blocks."
-        ),
-    ]
-    paths = [
-        write_table(result.table, folder / "shells.csv"),
-        write_table(result.resource, folder / "resource.csv"),
-        write_table(result.slopes, folder / "slopes.csv"),
-        write_table(blocks, folder / "pit_blocks.csv"),
-        write_json(result.record, folder / "pit.json"),
-        *write_figures(figures, folder / "figures"),
-    ]
+    write_table(result.table, folder / "shells.csv")
+    write_table(result.resource, folder / "resource.csv")
+    write_table(result.slopes, folder / "slopes.csv")
+    write_table(blocks, folder / "pit_blocks.csv")
+    write_json(record.results, folder / "pit.json")
+    write_figures(figures, folder / "figures")
     section = pit_section(
         spec.name,
         result.table,
@@ -729,14 +752,23 @@ def write_pit_outputs(result: PitResult, folder: Path) -> tuple[list[Path], Sect
         selected=result.selected,
         figures=figures,
         slopes=result.slopes,
-        notes=notes,
-        record=result.record,
+        notes=_notes(result),
+        record=record.results,
+        illustrative=record.illustrative,
     )
-    report = Report(
-        title=f"Pit shells: {spec.name}",
-        subtitle="Nested pit shells and the pit-constrained resource, with bornite",
-        sections=[section],
-        provenance=result.record["provenance"],
-    )
-    paths.append(write_report(report, folder / "report.html", overwrite=True))
-    return paths, section
+    if report:
+        page = Report(
+            title=f"Pit shells: {spec.name}",
+            subtitle="Nested pit shells and the pit-constrained resource, with bornite",
+            sections=[section],
+            provenance=record.provenance(),
+        )
+        write_report(page, folder / "report.html", overwrite=True)
+    return record, section
+
+
+def run_pit_to_dir(run_file: str | Path, out: str | Path, *, overwrite: bool = False) -> RunRecord:
+    """``bornite pit shells``: read the run file, solve, write everything to ``out`` (see
+    :func:`write_pit`)."""
+    spec = load_pit_spec(run_file)
+    return run_to_dir(out, lambda folder: write_pit(run_pit(spec), folder)[0], overwrite=overwrite)

@@ -21,7 +21,6 @@ import xarray as xr
 from bornite.datasets import synthetic_region
 from bornite.errors import RunConfigError, ValidationError
 from bornite.io import (
-    check_output_dir,
     points_to_cells,
     read_points,
     read_raster,
@@ -33,12 +32,15 @@ from bornite.io import (
 from bornite.prospectivity import (
     MODEL_METHODS,
     CrossValidationResult,
+    PermissiveTract,
     ProspectivityModel,
     capture_table,
     categorical_layers,
     cross_validate,
     extract_targets,
     grid_of,
+    out_of_fold_rate_curve,
+    permissive_tract,
     permutation_importances,
     posterior_probability,
     predict_map,
@@ -47,11 +49,19 @@ from bornite.prospectivity import (
     success_rate_curve,
     weights_of_evidence,
 )
-from bornite.report import Report, Section, write_report
+from bornite.report import Report, Section, format_quantity, write_report
 from bornite.report.prospect import importance_figure, prospectivity_figure, rate_curve_figure
-from bornite.workflows._spec import load_tables
-from bornite.workflows.assessment import provenance
-from bornite.workflows.runs import write_figures
+from bornite.workflows._run import (
+    Headline,
+    RecordTable,
+    RunRecord,
+    TableSchema,
+    input_files,
+    load_run_file,
+    plain,
+    run_to_dir,
+    write_figures,
+)
 
 __all__ = [
     "DepositSource",
@@ -64,10 +74,11 @@ __all__ = [
     "ValidationSpec",
     "load_prospect_spec",
     "prospect_figures",
+    "prospect_record",
     "prospect_section",
     "run_prospect",
     "run_prospect_to_dir",
-    "write_prospect_outputs",
+    "write_prospect",
 ]
 
 logger = logging.getLogger(__name__)
@@ -80,8 +91,9 @@ _WEIGHT_TYPES = ("ascending", "descending", "categorical", "unique")
 class EvidenceSpec:
     """``[evidence]``: GeoTIFF layers on one grid (``layers = { name = "file.tif" }``), or
     ``synthetic_seed`` for bornite's synthetic region (``synthetic_shape`` cells of
-    ``synthetic_cell_size`` m, ``synthetic_deposits`` known deposits, geology lengths times
-    ``synthetic_length_scale``)."""
+    ``synthetic_cell_size`` m, ``synthetic_deposits`` known points of which a share
+    ``synthetic_deposit_fraction`` are deposits and the rest occurrences, geology lengths
+    times ``synthetic_length_scale``)."""
 
     layers: dict[str, Any] | None = None
     categorical: tuple[str, ...] = ()
@@ -90,6 +102,7 @@ class EvidenceSpec:
     synthetic_cell_size: float = 500.0
     synthetic_deposits: int = 40
     synthetic_length_scale: float = 1.0
+    synthetic_deposit_fraction: float = 1.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "categorical", tuple(str(c) for c in self.categorical))
@@ -117,10 +130,17 @@ class EvidenceSpec:
 
 @dataclass(frozen=True)
 class DepositSource:
-    """``[deposits]``: a point file in the rasters' CRS (not needed with a synthetic region)."""
+    """``[deposits]``: a point file in the rasters' CRS (not needed with a synthetic region).
+
+    Every point trains the model. With ``deposit_column``, only points whose value there is
+    true (``true``, ``1``, ``yes`` or ``deposit``) count as known deposits of the permissive
+    tract (deposits of the grade-tonnage model's type, for a deposit-density estimate); the
+    others are occurrences and prospects.
+    """
 
     path: Path | None = None
     layer: str | None = None
+    deposit_column: str | None = None
 
 
 @dataclass(frozen=True)
@@ -219,26 +239,20 @@ class ProspectSpec:
     source: Path | None = None
 
 
-_TABLES: dict[str, type] = {
-    "evidence": EvidenceSpec,
-    "deposits": DepositSource,
-    "model": ProspectModelSpec,
-    "validation": ValidationSpec,
-    "targets": TargetSpec,
-    "permissive": PermissiveSpec,
+_TABLES = {
+    "evidence": TableSchema(EvidenceSpec, required=True, path_tables=("layers",)),
+    "deposits": TableSchema(DepositSource, paths=("path",)),
+    "model": TableSchema(ProspectModelSpec),
+    "validation": TableSchema(ValidationSpec),
+    "targets": TableSchema(TargetSpec),
+    "permissive": TableSchema(PermissiveSpec),
 }
 
 
 def load_prospect_spec(path: str | Path) -> ProspectSpec:
     """Parse a prospectivity run file; errors name the file, table and key."""
     path = Path(path)
-    parts, name = load_tables(
-        path,
-        _TABLES,
-        required={"evidence"},
-        paths={"deposits": ("path",)},
-        path_tables={"evidence": ("layers",)},
-    )
+    parts, name = load_run_file(path, _TABLES)
     if parts["evidence"].synthetic_seed is None and parts["deposits"].path is None:
         msg = f'{path} [deposits]: give path = "deposits.gpkg" (points in the rasters\' CRS)'
         raise RunConfigError(msg)
@@ -260,31 +274,50 @@ class ProspectResult:
     cross_validation : dict of str to CrossValidationResult
         By scheme (``blocks``, ``random``); empty for WofE.
     curve, capture : pandas.DataFrame
-        Success-rate curve of the known deposits and its capture table.
+        Success-rate curve of the known deposits on the map and its capture table: in-sample
+        (the model scoring the deposits it was fitted to).
+    oof_curve, oof_capture : pandas.DataFrame or None
+        The same from the spatial-block out-of-fold scores (classifiers only): what the
+        headline figures quote.
     targets : pandas.DataFrame
         Ranked targets; ``labels`` is their raster.
-    permissive : dict
-        ``capture``, ``area_km2``, ``area_fraction``, ``threshold``, ``source`` and
-        ``known_deposits`` (inside it) of the permissive tract, and ``total_area_km2``.
+    counts, counted : xarray.DataArray
+        Known points per cell (all of them train the model), and the deposits among them
+        (what the permissive tract counts).
+    permissive : PermissiveTract
+        The permissive tract.
     """
 
     spec: ProspectSpec
     layers: xr.Dataset
     deposits: pd.DataFrame
     counts: xr.DataArray
+    counted: xr.DataArray
     prospectivity: xr.DataArray
     explanation: pd.DataFrame
     cross_validation: dict[str, CrossValidationResult]
     curve: pd.DataFrame
     capture: pd.DataFrame
+    oof_curve: pd.DataFrame | None
+    oof_capture: pd.DataFrame | None
     targets: pd.DataFrame
     labels: xr.DataArray
-    permissive: dict[str, Any]
-    record: dict[str, Any] = field(default_factory=dict)
+    permissive: PermissiveTract
+
+    @property
+    def illustrative(self) -> bool:
+        """A synthetic region."""
+        return self.spec.evidence.synthetic_seed is not None
 
 
-def _evidence(spec: ProspectSpec) -> tuple[xr.Dataset, pd.DataFrame, xr.DataArray, list[str]]:
-    """Layers, deposits (easting, northing, name), deposits per cell, categorical names."""
+_TRUE = {"true", "1", "yes", "y", "deposit", "1.0"}
+
+
+def _evidence(
+    spec: ProspectSpec,
+) -> tuple[xr.Dataset, pd.DataFrame, xr.DataArray, xr.DataArray, list[str]]:
+    """Layers, known points (easting, northing, name), points per cell, deposits per cell,
+    categorical layer names."""
     evidence = spec.evidence
     if evidence.synthetic_seed is not None:
         region = synthetic_region(
@@ -293,37 +326,59 @@ def _evidence(spec: ProspectSpec) -> tuple[xr.Dataset, pd.DataFrame, xr.DataArra
             cell_size=evidence.synthetic_cell_size,
             n_deposits=evidence.synthetic_deposits,
             length_scale=evidence.synthetic_length_scale,
+            deposit_fraction=evidence.synthetic_deposit_fraction,
         )
         layers = region.layers
-        deposits = region.deposits[["name", "easting", "northing"]]
-        counts = np.zeros(region.grid.shape, dtype=np.uint16)
-        np.add.at(counts, (region.deposits["row"], region.deposits["col"]), 1)
-        grid_counts = region.grid.layer(counts, name="deposits")
-        return layers, deposits, grid_counts, categorical_layers(layers)
+        deposits = region.deposits[["name", "easting", "northing", "kind"]]
+        grids = []
+        for keep in (np.ones(len(deposits), dtype=bool), deposits["kind"].eq("deposit")):
+            counts = np.zeros(region.grid.shape, dtype=np.uint16)
+            chosen = region.deposits[np.asarray(keep)]
+            np.add.at(counts, (chosen["row"], chosen["col"]), 1)
+            grids.append(region.grid.layer(counts, name="deposits"))
+        return layers, deposits, grids[0], grids[1], categorical_layers(layers)
     assert evidence.layers is not None
     rasters = {name: read_raster(path) for name, path in evidence.layers.items()}
     layers = stack_layers(rasters)
     template = next(iter(rasters.values()))
-    assert spec.deposits.path is not None
-    points = read_points(spec.deposits.path, layer=spec.deposits.layer)
+    source = spec.deposits
+    assert source.path is not None
+    points = read_points(source.path, layer=source.layer)
     grid_counts = points_to_cells(points, template)
+    kind = np.full(len(points), "deposit", dtype=object)
+    counted = grid_counts
+    if source.deposit_column is not None:
+        if source.deposit_column not in points.columns:
+            shown = ", ".join(str(c) for c in points.columns if c != "geometry")
+            msg = (
+                f"{source.path}: no column {source.deposit_column!r} ([deposits] "
+                f"deposit_column); it has {shown or 'no attribute columns'}"
+            )
+            raise RunConfigError(msg)
+        flags = points[source.deposit_column].astype(str).str.strip().str.lower().isin(_TRUE)
+        kind[~flags.to_numpy()] = "occurrence"
+        counted = points_to_cells(points[flags.to_numpy()], template)
     xy = pd.DataFrame(
         {
             "name": [str(i + 1) for i in range(len(points))],
             "easting": np.asarray(points.geometry.x, dtype=float),
             "northing": np.asarray(points.geometry.y, dtype=float),
+            "kind": kind,
         }
     )
-    return layers, xy, grid_counts, list(evidence.categorical)
+    return layers, xy, grid_counts, counted, list(evidence.categorical)
 
 
 def _wofe(
-    spec: ProspectModelSpec, layers: xr.Dataset, counts: xr.DataArray
+    spec: ProspectModelSpec, layers: xr.Dataset, counts: xr.DataArray, where: str
 ) -> tuple[xr.DataArray, pd.DataFrame]:
     assert spec.weights is not None
     missing = sorted(set(spec.weights) - set(layers.data_vars))
     if missing:
-        msg = f"[model] weights names layers that are not given: {', '.join(missing)}"
+        msg = (
+            f"{where} [model]: weights names layers that [evidence] layers does not give: "
+            f"{', '.join(missing)}"
+        )
         raise RunConfigError(msg)
     pairs = []
     tables = []
@@ -337,34 +392,35 @@ def _wofe(
     return posterior.rename("prospectivity"), pd.concat(tables, ignore_index=True)
 
 
-def run_prospect(spec: ProspectSpec, *, progress: Progress | None = None) -> ProspectResult:
-    """Layers and deposits -> model -> map, cross-validation, curves, targets, permissive
-    tract, in memory."""
-    layers, deposits, counts, categorical = _evidence(spec)
+def _classifier(
+    spec: ProspectSpec,
+    layers: xr.Dataset,
+    deposits: pd.DataFrame,
+    categorical: list[str],
+    progress: Progress | None,
+) -> tuple[xr.DataArray, pd.DataFrame, dict[str, CrossValidationResult]]:
+    """A presence-background classifier: cross-validated, refitted, mapped, explained."""
     model_spec = spec.model
-    cv: dict[str, CrossValidationResult] = {}
-    if model_spec.method == "wofe":
-        prospectivity, explanation = _wofe(model_spec, layers, counts)
-    else:
-        table = sample_presence_background(
-            layers,
-            deposits,
-            n_background=model_spec.background,
-            exclusion_radius=model_spec.exclusion_radius,
-            seed=model_spec.seed,
-        )
-        model = ProspectivityModel(
-            model_spec.method,  # type: ignore[arg-type]
-            categorical=categorical,
-            n_estimators=model_spec.n_estimators,
-            max_depth=model_spec.max_depth,
-            min_samples_leaf=model_spec.min_samples_leaf,
-            calibration=model_spec.calibration,  # type: ignore[arg-type]
-            seed=model_spec.seed,
-        )
-        features = list(layers.data_vars)
-        validation = spec.validation
-        cv["blocks"] = cross_validate(
+    table = sample_presence_background(
+        layers,
+        deposits,
+        n_background=model_spec.background,
+        exclusion_radius=model_spec.exclusion_radius,
+        seed=model_spec.seed,
+    )
+    model = ProspectivityModel(
+        model_spec.method,  # type: ignore[arg-type]
+        categorical=categorical,
+        n_estimators=model_spec.n_estimators,
+        max_depth=model_spec.max_depth,
+        min_samples_leaf=model_spec.min_samples_leaf,
+        calibration=model_spec.calibration,  # type: ignore[arg-type]
+        seed=model_spec.seed,
+    )
+    features = list(layers.data_vars)
+    validation = spec.validation
+    cv = {
+        "blocks": cross_validate(
             model,
             table,
             scheme="blocks",
@@ -373,87 +429,66 @@ def run_prospect(spec: ProspectSpec, *, progress: Progress | None = None) -> Pro
             buffer=validation.buffer,
             seed=model_spec.seed,
         )
-        if validation.random:
-            cv["random"] = cross_validate(
-                model, table, scheme="random", n_folds=validation.folds, seed=model_spec.seed
-            )
-        model.fit(table[features], table["presence"])
-        prospectivity = predict_map(model, layers, progress=progress)
-        explanation = permutation_importances(
-            model, table[features], table["presence"], seed=model_spec.seed
+    }
+    if validation.random:
+        cv["random"] = cross_validate(
+            model, table, scheme="random", n_folds=validation.folds, seed=model_spec.seed
         )
+    model.fit(table[features], table["presence"])
+    prospectivity = predict_map(model, layers, progress=progress)
+    explanation = permutation_importances(
+        model, table[features], table["presence"], seed=model_spec.seed
+    )
+    return prospectivity, explanation, cv
+
+
+def run_prospect(spec: ProspectSpec, *, progress: Progress | None = None) -> ProspectResult:
+    """Layers and deposits -> model -> map, cross-validation, curves, targets, permissive
+    tract, in memory."""
+    layers, deposits, counts, counted, categorical = _evidence(spec)
+    cv: dict[str, CrossValidationResult] = {}
+    if spec.model.method == "wofe":
+        where = str(spec.source or spec.name)
+        prospectivity, explanation = _wofe(spec.model, layers, counts, where)
+    else:
+        prospectivity, explanation, cv = _classifier(spec, layers, deposits, categorical, progress)
+    fractions = (0.5, 0.75, spec.permissive.capture)
     curve = success_rate_curve(prospectivity, counts)
-    capture = capture_table(curve, deposit_fractions=(0.5, 0.75, spec.permissive.capture))
-    target_spec = spec.targets
+    capture = capture_table(curve, deposit_fractions=fractions)
+    oof_curve = oof_capture = None
+    if "blocks" in cv:
+        oof_curve = out_of_fold_rate_curve(cv["blocks"].predictions)
+        oof_capture = capture_table(oof_curve, deposit_fractions=fractions)
     targets, labels = extract_targets(
         prospectivity,
-        threshold=target_spec.threshold,
-        top_fraction=target_spec.top_fraction,
+        threshold=spec.targets.threshold,
+        top_fraction=spec.targets.top_fraction,
         deposits=deposits,
-        min_cells=target_spec.min_cells,
+        min_cells=spec.targets.min_cells,
     )
-    oof = cv["blocks"].predictions if "blocks" in cv else None
-    permissive = _permissive(prospectivity, curve, spec.permissive.capture, oof)
-    inside = np.nan_to_num(prospectivity.values, nan=-np.inf) >= permissive["threshold"]
-    permissive["known_deposits"] = int(np.asarray(counts.values)[inside].sum())
-    result = ProspectResult(
+    permissive = permissive_tract(
+        prospectivity,
+        np.asarray(counted.values),
+        spec.permissive.capture,
+        out_of_fold=cv["blocks"].predictions if "blocks" in cv else None,
+    )
+    return ProspectResult(
         spec=spec,
         layers=layers,
         deposits=deposits,
         counts=counts,
+        counted=counted,
         prospectivity=prospectivity,
         explanation=explanation,
         cross_validation=cv,
         curve=curve,
         capture=capture,
+        oof_curve=oof_curve,
+        oof_capture=oof_capture,
         targets=targets,
         labels=labels,
         permissive=permissive,
     )
-    object.__setattr__(result, "record", _record(result))
-    return result
-
-
-def _permissive(
-    prospectivity: xr.DataArray,
-    curve: pd.DataFrame,
-    capture: float,
-    out_of_fold: pd.DataFrame | None,
-) -> dict[str, Any]:
-    """The smallest most-prospective area that captures ``capture`` of the known deposits.
-
-    A classifier scores its own training deposits too well (a forest nearly memorises them),
-    so its threshold is read from the spatially cross-validated, out-of-fold scores of the
-    deposits; weights of evidence, with a few weights per layer, uses its success-rate curve.
-    """
-    grid = grid_of(prospectivity)
-    values = prospectivity.values
-    valid = np.isfinite(values)
-    total_km2 = float(valid.sum()) * grid.cell_area / 1e6
-    if out_of_fold is not None:
-        # Out of fold, deposits and background cells were scored by the same fold models:
-        # the share of background (a uniform sample of the area) scoring at least the
-        # deposits' (1 - capture) quantile is the share of the area the tract needs. The
-        # map's own threshold for that share outlines the tract.
-        presence = out_of_fold["presence"].to_numpy() == 1
-        score = out_of_fold["score"].to_numpy(dtype=float)
-        cut = float(np.quantile(score[presence], 1.0 - capture, method="lower"))
-        fraction = float((score[~presence] >= cut).mean())
-        threshold = float(np.quantile(values[valid], 1.0 - fraction, method="higher"))
-        source = "out-of-fold scores (spatial blocks)"
-    else:
-        first = curve[curve["deposit_fraction"] >= capture - 1e-12].iloc[0]
-        threshold = float(first["threshold"])
-        fraction = float(first["area_fraction"])
-        source = "success-rate curve"
-    return {
-        "capture": capture,
-        "threshold": threshold,
-        "area_fraction": fraction,
-        "area_km2": fraction * total_km2,
-        "total_area_km2": total_km2,
-        "source": source,
-    }
 
 
 def _auc_dict(result: CrossValidationResult) -> dict[str, Any]:
@@ -466,37 +501,154 @@ def _auc_dict(result: CrossValidationResult) -> dict[str, Any]:
         "method": auc.method,
         "n_presence": auc.n_presence,
         "n_background": auc.n_background,
+        "basis": "out-of-fold",
     }
 
 
-def _record(result: ProspectResult) -> dict[str, Any]:
+def _results(result: ProspectResult) -> dict[str, Any]:
+    """What ``summary.json`` holds."""
     spec = result.spec
     grid = grid_of(result.prospectivity)
-    return {
+    out: dict[str, Any] = {
         "name": spec.name,
         "method": spec.model.method,
         "layers": list(result.layers.data_vars),
         "deposits": len(result.deposits),
+        "known_deposits": int(result.deposits["kind"].eq("deposit").sum()),
         "cells": grid.n_cells,
         "cell_size": list(grid.cell_size),
         "success_rate_auc": float(result.curve.attrs["auc"]),
+        "success_rate_basis": "in-sample",
         "cross_validation": {k: _auc_dict(v) for k, v in result.cross_validation.items()},
         "capture": result.capture.to_dict(orient="records"),
-        "permissive": result.permissive,
+        "capture_basis": "in-sample",
+        "permissive": result.permissive.to_dict(),
         "targets": result.targets.head(10).to_dict(orient="records"),
-        "illustrative": spec.evidence.synthetic_seed is not None,
-        "provenance": provenance(
-            {"run_file": spec.source} if spec.source else {},
-            {"method": spec.model.method},
-            spec.model.seed,
-        ),
+        "illustrative": result.illustrative,
     }
+    if result.oof_curve is not None and result.oof_capture is not None:
+        out["out_of_fold_success_rate_auc"] = float(result.oof_curve.attrs["auc"])
+        out["out_of_fold_capture"] = result.oof_capture.to_dict(orient="records")
+    return out
+
+
+def _headline(result: ProspectResult) -> list[Headline]:
+    cv = result.cross_validation
+    figures: list[Headline] = [
+        Headline(
+            "deposits", "known deposits and occurrences (training)", len(result.deposits), "count"
+        ),
+        Headline(
+            "known_deposits",
+            "of which deposits",
+            int(result.deposits["kind"].eq("deposit").sum()),
+            "count",
+        ),
+    ]
+    if "blocks" in cv:
+        auc = cv["blocks"].auc
+        figures.append(
+            Headline(
+                "cv_auc_blocks",
+                f"ROC AUC, spatial-block CV [{auc.lower:.3f}, {auc.upper:.3f}]",
+                auc.auc,
+                "",
+                "out-of-fold",
+            )
+        )
+    if "random" in cv:
+        figures.append(
+            Headline(
+                "cv_auc_random",
+                "ROC AUC, random k-fold CV (optimistic: neighbours leak)",
+                cv["random"].auc.auc,
+                "",
+                "out-of-fold",
+            )
+        )
+    figures.append(
+        Headline(
+            "success_rate_auc",
+            "success-rate AUC of the map (its own training deposits)",
+            float(result.curve.attrs["auc"]),
+            "",
+            "in-sample",
+        )
+    )
+    tract = result.permissive
+    figures += [
+        Headline(
+            "permissive_area_km2",
+            f"permissive tract: area holding {100 * tract.capture:.0f} % of the deposits",
+            tract.area_km2,
+            "km2",
+            tract.basis,
+        ),
+        Headline(
+            "permissive_area_fraction",
+            "permissive tract: share of the area",
+            tract.area_fraction,
+            "fraction",
+            tract.basis,
+        ),
+        Headline(
+            "permissive_known_deposits",
+            "known deposits inside the tract",
+            tract.known_deposits,
+            "count",
+        ),
+    ]
+    return figures
+
+
+def prospect_record(result: ProspectResult, *, within: Path | None = None) -> RunRecord:
+    """The :class:`~bornite.workflows.RunRecord` of a prospectivity run."""
+    spec = result.spec
+    files: dict[str, Any] = {"run_file": spec.source, "deposits": spec.deposits.path}
+    for name, path in (spec.evidence.layers or {}).items():
+        files[f"layer:{name}"] = path
+    tables = {}
+    if result.oof_capture is not None:
+        tables["capture"] = RecordTable.from_frame(
+            "deposits captured by area, out-of-fold (spatial blocks)",
+            result.oof_capture,
+            basis="out-of-fold",
+        )
+    tables["capture_in_sample"] = RecordTable.from_frame(
+        "deposits captured by area on the map, in-sample (its own training deposits)",
+        result.capture,
+        basis="in-sample",
+    )
+    tables["targets"] = RecordTable.from_frame(
+        "top targets",
+        result.targets[["rank", "area_km2", "mean_probability", "max_probability", "n_deposits"]],
+        shown=10,
+    )
+    return RunRecord(
+        kind="prospect",
+        name=spec.name,
+        inputs=input_files(files, within=within),
+        parameters={
+            k: plain(getattr(spec, k))
+            for k in ("evidence", "deposits", "model", "validation", "targets", "permissive")
+        },
+        seed=spec.model.seed,
+        illustrative=result.illustrative,
+        headline=tuple(_headline(result)),
+        tables=tables,
+        results=_results(result),
+    )
 
 
 # ------------------------------------------------------------------------------ outputs
 def prospect_figures(result: ProspectResult) -> dict[str, Any]:
-    """Map with deposits and targets, success-rate curve, and importances or contrasts."""
+    """Map with deposits and targets, success-rate curves (out-of-fold and in-sample), and
+    importances or contrasts."""
     label = "posterior probability" if result.spec.model.method == "wofe" else "probability"
+    curves = {}
+    if result.oof_curve is not None:
+        curves["out-of-fold (spatial blocks)"] = result.oof_curve
+    curves["map, in-sample (training deposits)"] = result.curve
     figures: dict[str, Any] = {
         "prospectivity": prospectivity_figure(
             result.prospectivity,
@@ -505,7 +657,7 @@ def prospect_figures(result: ProspectResult) -> dict[str, Any]:
             title=f"{result.spec.name}: prospectivity and targets",
             label=label,
         ),
-        "success_rate": rate_curve_figure({"known deposits": result.curve}),
+        "success_rate": rate_curve_figure(curves),
     }
     if result.spec.model.method == "wofe":
         best = result.explanation.loc[result.explanation.groupby("layer")["contrast"].idxmax()]
@@ -522,54 +674,87 @@ def prospect_figures(result: ProspectResult) -> dict[str, Any]:
 
 
 def prospect_section(result: ProspectResult, figures: Mapping[str, Any] | None = None) -> Section:
-    """The report section of a prospectivity run."""
+    """The report section of a prospectivity run: every table and curve says whether it is
+    out-of-fold or in-sample, and the summary quotes out-of-fold figures."""
     spec = result.spec
     figures = dict(figures) if figures is not None else prospect_figures(result)
-    permissive = result.permissive
+    tract = result.permissive
     parts = [
         (
             f"{spec.model.method.replace('_', ' ')} on {len(result.layers.data_vars)} evidence "
             f"layers and {len(result.deposits)} known deposits."
         ),
     ]
-    if "blocks" in result.cross_validation:
-        blocks = result.cross_validation["blocks"].auc
+    cv = result.cross_validation
+    if "blocks" in cv:
+        blocks = cv["blocks"].auc
         text = (
-            f"Spatial-block cross-validation AUC {blocks.auc:.3f} "
+            f"Out of fold, spatial-block cross-validation gives ROC AUC {blocks.auc:.3f} "
             f"[{blocks.lower:.3f}, {blocks.upper:.3f}]"
         )
-        if "random" in result.cross_validation:
-            text += f" (random k-fold {result.cross_validation['random'].auc.auc:.3f})"
+        if "random" in cv:
+            text += f" (random k-fold, which lets neighbours leak, {cv['random'].auc.auc:.3f})"
         parts.append(text + ".")
+    basis = "out of fold" if tract.basis == "out-of-fold" else "in-sample"
     parts.append(
-        f"The most prospective {100 * permissive['area_fraction']:.1f} % of the area "
-        f"({permissive['area_km2']:,.0f} km²) holds {100 * permissive['capture']:.0f} % of the "
-        "known deposits: the permissive tract."
+        f"The most prospective {100 * tract.area_fraction:.1f} % of the area "
+        f"({format_quantity(tract.area_km2, 'km2')}) is expected to hold "
+        f"{100 * tract.capture:.0f} % of the deposits ({basis}): the permissive tract."
+    )
+    tables = []
+    if result.oof_capture is not None:
+        tables.append(
+            (
+                (
+                    "Deposits captured by area, out-of-fold (spatial blocks): the share of area "
+                    "is the share of background samples scoring as high"
+                ),
+                result.oof_capture,
+            )
+        )
+    tables.append(
+        (
+            (
+                "Deposits captured by area on the map, in-sample: the model scoring the deposits "
+                "it was fitted to (optimistic)"
+            ),
+            result.capture,
+        )
     )
     cv_rows = [
         {"scheme": k, **{key: v[key] for key in ("auc", "lower", "upper", "n_presence")}}
-        for k, v in result.record["cross_validation"].items()
+        for k, v in ((k, _auc_dict(v)) for k, v in cv.items())
     ]
-    tables = [("Deposits captured by area (success rate)", result.capture)]
     if cv_rows:
-        tables.append(("Cross-validated ROC AUC (95 % DeLong interval)", pd.DataFrame(cv_rows)))
+        tables.append(
+            ("Cross-validated ROC AUC, out-of-fold (95 % DeLong interval)", pd.DataFrame(cv_rows))
+        )
     tables.append(("Ranked targets", result.targets.head(15)))
     notes = [
         (
-            "Background cells are unlabelled, not known barren: probabilities rank cells; they are "
-            "not the chance that a cell holds a deposit."
+            "Background cells are unlabelled, not known barren: probabilities rank cells; they "
+            "are not the chance that a cell holds a deposit."
         ),
-        f"Success-rate AUC (known deposits, training data) {result.curve.attrs['auc']:.3f}.",
+        (
+            f"Success-rate AUC of the map on its own training deposits (in-sample) "
+            f"{result.curve.attrs['auc']:.3f}"
+            + (
+                f"; out of fold {result.oof_curve.attrs['auc']:.3f}."
+                if result.oof_curve is not None
+                else "."
+            )
+        ),
     ]
     if spec.model.method == "wofe":
         notes[0] = (
             "Posterior probability per unit cell of "
             f"{spec.model.unit_area_km2:g} km² (weights of evidence, conditional independence "
-            "assumed)."
+            "assumed); weights are fitted to the known deposits, so every curve is in-sample."
         )
     captions = {
         "prospectivity": "Prospectivity, known deposits (white) and targets (outlined)",
-        "success_rate": "Success-rate curve: known deposits captured by the best area",
+        "success_rate": "Success-rate curves: deposits captured by the best area, out of fold "
+        "and on the map (in-sample)",
         "evidence": "What the model relies on",
     }
     return Section(
@@ -578,63 +763,64 @@ def prospect_section(result: ProspectResult, figures: Mapping[str, Any] | None =
         tables=tables,
         figures=[(captions.get(k, k), f) for k, f in figures.items()],
         notes=notes,
-        illustrative=bool(result.record.get("illustrative")),
+        illustrative=result.illustrative,
     )
 
 
-_OUTPUTS = [
-    "prospectivity.tif",
-    "targets.gpkg",
-    "targets.csv",
-    "explanation.csv",
-    "success_rate.csv",
-    "capture.csv",
-    "cross_validation.csv",
-    "summary.json",
-    "report.html",
-    "figures",
-]
+def write_prospect(
+    result: ProspectResult, folder: Path, *, report: bool = True, within: Path | None = None
+) -> tuple[RunRecord, Section]:
+    """Write the map, targets, tables, figures and (with ``report``) the report of a run into
+    ``folder``; return its record and its report section.
 
-
-def write_prospect_outputs(result: ProspectResult, folder: Path) -> tuple[list[Path], Section]:
-    """Write the map, targets, tables, figures and report of a run into ``folder``; return
-    the files and the report section (for reports that gather several stages)."""
-    figures = prospect_figures(result)
+    Files: ``prospectivity.tif``, ``targets.gpkg`` and ``.csv``, ``explanation.csv``,
+    ``success_rate.csv`` and ``capture.csv`` (in-sample), ``success_rate_oof.csv`` and
+    ``capture_oof.csv`` (out-of-fold, classifiers), ``cross_validation.csv``,
+    ``summary.json``, ``figures/`` and ``report.html``.
+    """
+    record = prospect_record(result, within=within)
     folds = [cv.folds.assign(scheme=scheme) for scheme, cv in result.cross_validation.items()]
-    paths = [
-        write_raster(
-            result.prospectivity.astype("float32"), folder / "prospectivity.tif", overwrite=True
-        ),
-        write_targets(result.labels, result.targets, folder / "targets.gpkg"),
-        write_table(result.targets, folder / "targets.csv"),
-        write_table(result.explanation, folder / "explanation.csv"),
-        write_table(result.curve, folder / "success_rate.csv"),
-        write_table(result.capture, folder / "capture.csv"),
-        write_table(
-            pd.concat(folds, ignore_index=True) if folds else pd.DataFrame(),
-            folder / "cross_validation.csv",
-        ),
-        write_json(result.record, folder / "summary.json"),
-        *write_figures(figures, folder / "figures"),
-    ]
-    section = prospect_section(result, figures)
-    report = Report(
-        title=f"Prospectivity: {result.spec.name}",
-        subtitle="Where to explore next, with bornite",
-        sections=[section],
-        provenance=result.record["provenance"],
+    write_raster(
+        result.prospectivity.astype("float32"), folder / "prospectivity.tif", overwrite=True
     )
-    paths.append(write_report(report, folder / "report.html", overwrite=True))
-    return paths, section
+    write_targets(result.labels, result.targets, folder / "targets.gpkg")
+    write_table(result.targets, folder / "targets.csv")
+    write_table(result.explanation, folder / "explanation.csv")
+    write_table(result.curve, folder / "success_rate.csv")
+    write_table(result.capture, folder / "capture.csv")
+    if result.oof_curve is not None and result.oof_capture is not None:
+        write_table(result.oof_curve, folder / "success_rate_oof.csv")
+        write_table(result.oof_capture, folder / "capture_oof.csv")
+    write_table(
+        pd.concat(folds, ignore_index=True) if folds else pd.DataFrame(),
+        folder / "cross_validation.csv",
+    )
+    write_json(record.results, folder / "summary.json")
+    figures = prospect_figures(result)
+    write_figures(figures, folder / "figures")
+    section = prospect_section(result, figures)
+    if report:
+        page = Report(
+            title=f"Prospectivity: {result.spec.name}",
+            subtitle="Where to explore next, with bornite",
+            sections=[section],
+            provenance=record.provenance(),
+        )
+        write_report(page, folder / "report.html", overwrite=True)
+    return record, section
 
 
 def run_prospect_to_dir(
-    run_file: Path, out: Path, *, overwrite: bool = False, progress: Progress | None = None
-) -> tuple[dict[str, Any], list[Path]]:
+    run_file: str | Path,
+    out: str | Path,
+    *,
+    overwrite: bool = False,
+    progress: Progress | None = None,
+) -> RunRecord:
     """``bornite prospect run``: read the run file, compute, write everything to ``out``."""
     spec = load_prospect_spec(run_file)
-    folder = check_output_dir(out, _OUTPUTS, overwrite=overwrite)
-    result = run_prospect(spec, progress=progress)
-    paths, _ = write_prospect_outputs(result, folder)
-    logger.info("prospect %s: wrote %d files to %s", spec.name, len(paths), folder)
-    return result.record, paths
+
+    def write(folder: Path) -> RunRecord:
+        return write_prospect(run_prospect(spec, progress=progress), folder)[0]
+
+    return run_to_dir(out, write, overwrite=overwrite)

@@ -8,11 +8,11 @@ from typing import Any
 
 import pandas as pd
 
-from bornite.io.raster import read_raster
-from bornite.io.vector import points_to_cells, read_points
-from bornite.prospectivity.weights import WEIGHTS_COLUMNS, weights_of_evidence
+from bornite.io import points_to_cells, read_points, read_raster
+from bornite.prospectivity import WEIGHTS_COLUMNS, weights_of_evidence
+from bornite.workflows._run import Headline, RecordTable, RunRecord, input_files
 
-__all__ = ["WOFE_TABLE_COLUMNS", "wofe_from_files", "wofe_records"]
+__all__ = ["WOFE_TABLE_COLUMNS", "run_wofe", "wofe_from_files", "wofe_records"]
 
 logger = logging.getLogger(__name__)
 
@@ -95,3 +95,80 @@ def wofe_records(table: pd.DataFrame) -> dict[str, Any]:
         if key in attrs
     }
     return {"summary": summary, "classes": table[keep].to_dict("records")}
+
+
+def run_wofe(
+    evidence: str | Path,
+    deposits: str | Path,
+    *,
+    weights_type: str = "ascending",
+    unit_area_km2: float = 1.0,
+    confidence: float = 2.0,
+    missing_value: float | None = None,
+    convention: str = "ga",
+    layer: str | None = None,
+) -> RunRecord:
+    """``bornite prospect wofe``: :func:`wofe_from_files` as a run record; the results hold
+    the summary and one record per class (:func:`wofe_records`)."""
+    table = wofe_from_files(
+        evidence,
+        deposits,
+        weights_type=weights_type,
+        unit_area_km2=unit_area_km2,
+        confidence=confidence,
+        missing_value=missing_value,
+        convention=convention,
+        layer=layer,
+    )
+    attrs = table.attrs
+    headline = [
+        Headline("n_deposits", "deposits on the evidence", int(attrs["n_deposits"]), "count"),
+        Headline("total_area_km2", "study area", float(attrs["total_area_km2"]), "km2"),
+        Headline("total_area_units", "unit cells", float(attrs["total_area_units"])),
+        Headline("prior", "prior probability per unit cell", float(attrs["prior"])),
+    ]
+    if "threshold_class" in attrs:
+        headline.append(
+            Headline(
+                "threshold_class", "generalised pattern: classes up to", attrs["threshold_class"]
+            )
+        )
+    shown = [
+        "class",
+        "area_km2",
+        "points",
+        "wplus",
+        "s_wplus",
+        "wminus",
+        "s_wminus",
+        "contrast",
+        "s_contrast",
+        "stud_contrast",
+        "gen_class",
+        "weight",
+    ]
+    columns = [c for c in shown if c in table.columns]
+    return RunRecord(
+        kind="wofe",
+        name=Path(evidence).stem,
+        inputs=input_files({"evidence": Path(evidence), "deposits": Path(deposits)}),
+        parameters={
+            "weights_type": weights_type,
+            "unit_area_km2": unit_area_km2,
+            "confidence": confidence,
+            "missing_value": missing_value,
+            "convention": convention,
+            "layer": layer,
+        },
+        headline=tuple(headline),
+        tables={
+            "weights": RecordTable.from_frame(
+                f"{weights_type} weights (in-sample: fitted to these deposits)",
+                table[columns],
+                units={"class": "", "gen_class": "", "points": "count"},
+                basis="in-sample",
+                shown=100,
+            )
+        },
+        results=wofe_records(table),
+    )

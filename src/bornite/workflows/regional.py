@@ -1,4 +1,5 @@
-"""Several tracts together (rank-correlated aggregation), the economic filter, and the demo."""
+"""``bornite assess aggregate`` and ``assess filter``: several tracts rank-correlated, and
+the RAEF economic filter on simulated deposits (keys in ``docs/assessment-runs.md``)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ from bornite.assessment import (
 )
 from bornite.errors import RunConfigError
 from bornite.io import (
-    check_output_dir,
     read_correlation_matrix,
     read_mapmark4_simulation,
     read_raef_parameters,
@@ -31,24 +31,32 @@ from bornite.io import (
     write_table,
 )
 from bornite.report import Report, Section, totals_section, write_report
-from bornite.workflows._spec import (
-    check_type,
-    dataclass_from_table,
-    load_toml,
+from bornite.workflows._run import (
+    Headline,
+    RecordTable,
+    RunRecord,
+    TableSchema,
+    input_files,
+    load_run_file,
+    plain,
     resolve_path,
-    take,
+    run_to_dir,
 )
 from bornite.workflows.assessment import (
+    SUMMARY_KEYS,
     load_tract_spec,
-    provenance,
     run_tract,
+    summary_headline,
+    tract_record,
+    tract_section,
 )
-from bornite.workflows.runs import tract_section
 
 __all__ = [
+    "AggregatedTract",
     "AggregationSpec",
     "FilterSpec",
     "aggregate_results",
+    "aggregation_record",
     "load_aggregation_spec",
     "load_filter_spec",
     "run_aggregation_to_dir",
@@ -58,13 +66,13 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
-_SUMMARY_KEYS = ("q05", "q10", "q25", "q50", "q75", "q90", "q95", "mean", "sd", "p0", "p_gt_mean")
+_TOTALS_KEYS = SUMMARY_KEYS[:11]
 
 
 # ------------------------------------------------------------------------------ aggregation
 @dataclass(frozen=True)
 class AggregatedTract:
-    """One tract of an aggregation: a run file to run, or per-trial totals of an earlier run."""
+    """``[[tracts]]``: a run file to run, or per-trial totals of an earlier run."""
 
     name: str
     run_file: Path | None = None
@@ -77,8 +85,21 @@ class AggregatedTract:
 
 
 @dataclass(frozen=True)
+class AggregateInfo:
+    """``[aggregate]``: the name, the rank correlation between tracts (one number for every
+    pair, a k x k matrix, or a CSV labelled by tract name), the column it is imposed on, the
+    seed and whether the run is illustrative."""
+
+    name: str
+    correlation: float | str | list[list[float]]
+    by: str = "n_deposits"
+    seed: int | None = None
+    illustrative: bool = False
+
+
+@dataclass(frozen=True)
 class AggregationSpec:
-    """An ``assess aggregate`` run file (see ``docs/assessment-runs.md``)."""
+    """An ``assess aggregate`` run file."""
 
     name: str
     tracts: tuple[AggregatedTract, ...]
@@ -87,6 +108,7 @@ class AggregationSpec:
     seed: int | None = None
     illustrative: bool = False
     source: Path | None = None
+    correlation_file: Path | None = None
 
 
 def _correlation(value: Any, names: list[str], base: Path, where: str) -> np.ndarray:
@@ -119,45 +141,41 @@ def _correlation(value: Any, names: list[str], base: Path, where: str) -> np.nda
     return matrix
 
 
+_AGGREGATION = {
+    "aggregate": TableSchema(AggregateInfo, required=True),
+    "tracts": TableSchema(AggregatedTract, required=True, array=True, paths=("run_file", "totals")),
+}
+
+
 def load_aggregation_spec(path: str | Path) -> AggregationSpec:
     """Read an aggregation run file."""
     path = Path(path)
-    data = take(load_toml(path), {"aggregate", "tracts"}, str(path), {"aggregate", "tracts"})
-    top = take(
-        data["aggregate"],
-        {"name", "correlation", "by", "seed", "illustrative"},
-        f"{path} [aggregate]",
-        {"name", "correlation"},
-    )
-    for key, kind in (("name", str), ("by", str), ("seed", int), ("illustrative", bool)):
-        check_type(top.get(key), kind, f"{path} [aggregate]", key)
-    tracts = []
-    for k, item in enumerate(data["tracts"], start=1):
-        where = f"{path} [[tracts]] {k}"
-        entry = take(item, {"name", "run_file", "totals"}, where, {"name"})
-        for key in ("name", "run_file", "totals"):
-            check_type(entry.get(key), str, where, key)
-        for key in ("run_file", "totals"):
-            if entry.get(key) is not None:
-                entry[key] = resolve_path(entry[key], path.parent)
-        tracts.append(dataclass_from_table(AggregatedTract, entry, where))
+    parts, _ = load_run_file(path, _AGGREGATION, named=False)
+    info: AggregateInfo = parts["aggregate"]
+    tracts: tuple[AggregatedTract, ...] = parts["tracts"]
     names = [t.name for t in tracts]
     if len(set(names)) != len(names):
-        msg = f"{path}: tract names must be unique, got {', '.join(names)}"
+        msg = f"{path} [[tracts]]: tract names must be unique, got {', '.join(names)}"
         raise RunConfigError(msg)
     if len(tracts) < 2:
         msg = f"{path}: aggregation needs at least two [[tracts]], got {len(tracts)}"
         raise RunConfigError(msg)
+    if info.seed is not None and info.seed < 0:
+        msg = f"{path} [aggregate]: seed must be >= 0, got {info.seed}"
+        raise RunConfigError(msg)
     return AggregationSpec(
-        name=str(top["name"]),
-        tracts=tuple(tracts),
-        correlation=_correlation(
-            top["correlation"], [t.name for t in tracts], path.parent, f"{path} [aggregate]"
-        ),
-        by=str(top.get("by", "n_deposits")),
-        seed=top.get("seed"),
-        illustrative=bool(top.get("illustrative", False)),
+        name=info.name,
+        tracts=tracts,
+        correlation=_correlation(info.correlation, names, path.parent, f"{path} [aggregate]"),
+        by=info.by,
+        seed=info.seed,
+        illustrative=info.illustrative,
         source=path,
+        correlation_file=(
+            resolve_path(info.correlation, path.parent)
+            if isinstance(info.correlation, str)
+            else None
+        ),
     )
 
 
@@ -186,25 +204,67 @@ def aggregate_results(
 
 def summary_json(summary: pd.DataFrame) -> dict[str, Any]:
     """The quantiles, mean, sd and probabilities of a totals summary as JSON-ready floats."""
-    return {q: {k: float(summary.loc[q, k]) for k in _SUMMARY_KEYS} for q in summary.index}
+    return {q: {k: float(summary.loc[q, k]) for k in _TOTALS_KEYS} for q in summary.index}
 
 
-def run_aggregation_to_dir(
-    run_file: Path, out: Path, *, seed: int | None = None, overwrite: bool = False
-) -> tuple[dict[str, Any], list[Path]]:
-    """``bornite assess aggregate``."""
-    spec = load_aggregation_spec(run_file)
-    folder = check_output_dir(
-        out, ["summary.json", "totals.csv", "report.html"], overwrite=overwrite
+def aggregation_record(
+    spec: AggregationSpec,
+    combined: pd.DataFrame,
+    summary: pd.DataFrame,
+    seed: int,
+    children: tuple[RunRecord, ...] = (),
+    *,
+    within: Path | None = None,
+) -> RunRecord:
+    """The record of an aggregation: aggregated totals, the achieved rank correlation, and
+    the records of the tracts it ran."""
+    files: dict[str, Any] = {"run_file": spec.source, "correlation": spec.correlation_file}
+    files["totals"] = [t.totals for t in spec.tracts if t.totals is not None]
+    achieved = combined.attrs["rank_correlation"]
+    return RunRecord(
+        kind="aggregate",
+        name=spec.name,
+        inputs=input_files(files, within=within),
+        parameters={
+            "by": spec.by,
+            "correlation": spec.correlation.tolist(),
+            "tracts": [plain(t) for t in spec.tracts],
+        },
+        seed=seed,
+        illustrative=spec.illustrative,
+        headline=summary_headline(summary, float(combined["n_deposits"].mean())),
+        tables={
+            "totals": RecordTable.from_frame(
+                f"{spec.name}: aggregated totals",
+                summary[["q10", "q50", "q90", "mean", "sd", "p0"]].reset_index(),
+                basis="simulated",
+            ),
+            "rank_correlation": RecordTable.from_frame(
+                "rank correlation between tracts: asked and achieved", achieved
+            ),
+        },
+        results={
+            **summary_json(summary),
+            "expected_deposits": float(combined["n_deposits"].mean()),
+            "tracts": [t.name for t in spec.tracts],
+            "correlation": spec.correlation.tolist(),
+            "by": spec.by,
+            "rank_correlation": achieved.to_dict(orient="records"),
+        },
+        children=children,
     )
-    seed = seed if seed is not None else (spec.seed if spec.seed is not None else 0)
+
+
+def _aggregate(spec: AggregationSpec, folder: Path, seed: int) -> RunRecord:
     totals: dict[str, pd.DataFrame] = {}
     sections: list[Section] = []
+    children = []
     for tract in spec.tracts:
         if tract.run_file is not None:
             result = run_tract(load_tract_spec(tract.run_file))
             totals[tract.name] = result.simulation.totals
             sections.append(tract_section(result))
+            children.append(tract_record(result))
         else:
             assert tract.totals is not None
             table = read_table(tract.totals)
@@ -216,22 +276,11 @@ def run_aggregation_to_dir(
                 raise RunConfigError(msg)
             totals[tract.name] = table
     combined, summary = aggregate_results(totals, spec.correlation, by=spec.by, seed=seed)
-    record = {
-        "name": spec.name,
-        **summary_json(summary),
-        "expected_deposits": float(combined["n_deposits"].mean()),
-        "tracts": [t.name for t in spec.tracts],
-        "correlation": spec.correlation.tolist(),
-        "by": spec.by,
-        "rank_correlation": combined.attrs["rank_correlation"].to_dict(orient="records"),
-        "provenance": provenance({"run_file": run_file}, {"by": spec.by}, seed),
-    }
-    paths = [
-        write_json(record, folder / "summary.json"),
-        write_table(combined, folder / "totals.csv"),
-        write_table(summary.reset_index(), folder / "summary.csv"),
-        write_table(combined.attrs["rank_correlation"], folder / "rank_correlation.csv"),
-    ]
+    record = aggregation_record(spec, combined, summary, seed, tuple(children))
+    write_json(record.results, folder / "summary.json")
+    write_table(combined, folder / "totals.csv")
+    write_table(summary.reset_index(), folder / "summary.csv")
+    write_table(combined.attrs["rank_correlation"], folder / "rank_correlation.csv")
     sections.insert(
         0,
         totals_section(
@@ -242,13 +291,42 @@ def run_aggregation_to_dir(
         title=f"Undiscovered copper: {spec.name}",
         subtitle="Tracts aggregated with rank correlation (Iman-Conover)",
         sections=sections,
-        provenance=record["provenance"],
+        provenance=record.provenance(),
     )
-    paths.append(write_report(report, folder / "report.html", overwrite=True))
-    return record, paths
+    write_report(report, folder / "report.html", overwrite=True)
+    return record
+
+
+def run_aggregation_to_dir(
+    run_file: str | Path, out: str | Path, *, seed: int | None = None, overwrite: bool = False
+) -> RunRecord:
+    """``bornite assess aggregate``: ``summary.json``, ``totals.csv``, ``summary.csv``,
+    ``rank_correlation.csv`` and ``report.html`` in ``out``."""
+    spec = load_aggregation_spec(run_file)
+    chosen = seed if seed is not None else (spec.seed if spec.seed is not None else 0)
+    return run_to_dir(out, lambda folder: _aggregate(spec, folder, chosen), overwrite=overwrite)
 
 
 # --------------------------------------------------------------------------- economic filter
+@dataclass(frozen=True)
+class FilterInfo:
+    """``[filter]``: the simulated deposits, RAEF parameters as a file (or an
+    ``[economic_filter]`` table), the number of trials and the seed."""
+
+    simulation: Path
+    parameters: Path | None = None
+    n_trials: int | None = None
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.n_trials is not None and self.n_trials < 1:
+            msg = f"n_trials must be >= 1, got {self.n_trials}"
+            raise RunConfigError(msg)
+        if self.seed is not None and self.seed < 0:
+            msg = f"seed must be >= 0, got {self.seed}"
+            raise RunConfigError(msg)
+
+
 @dataclass(frozen=True)
 class FilterSpec:
     """An ``assess filter`` run file: simulated deposits and RAEF parameters."""
@@ -258,42 +336,35 @@ class FilterSpec:
     n_trials: int | None = None
     seed: int | None = None
     source: Path | None = None
+    parameters_file: Path | None = None
+
+
+_FILTER = {
+    "filter": TableSchema(FilterInfo, required=True, paths=("simulation", "parameters")),
+    "economic_filter": TableSchema(EconomicFilterSpec, optional=True),
+}
 
 
 def load_filter_spec(path: str | Path) -> FilterSpec:
     """Read an economic-filter run file."""
     path = Path(path)
-    data = take(load_toml(path), {"filter", "economic_filter"}, str(path), {"filter"})
-    top = take(
-        data["filter"],
-        {"simulation", "parameters", "n_trials", "seed"},
-        f"{path} [filter]",
-        {"simulation"},
-    )
-    for key, kind in (("simulation", str), ("parameters", str), ("n_trials", int), ("seed", int)):
-        check_type(top.get(key), kind, f"{path} [filter]", key)
-    if top.get("n_trials") is not None and top["n_trials"] < 1:
-        msg = f"{path} [filter]: n_trials must be >= 1, got {top['n_trials']}"
+    parts, _ = load_run_file(path, _FILTER, named=False)
+    info: FilterInfo = parts["filter"]
+    table: EconomicFilterSpec | None = parts["economic_filter"]
+    if info.parameters is not None and table is not None:
+        msg = f"{path}: give RAEF parameters as a file or an [economic_filter] table, not both"
         raise RunConfigError(msg)
-    if "parameters" in top:
-        if "economic_filter" in data:
-            msg = f"{path}: give RAEF parameters as a file or an [economic_filter] table, not both"
-            raise RunConfigError(msg)
-        economic = read_raef_parameters(resolve_path(top["parameters"], path.parent))
-    elif "economic_filter" in data:
-        economic = dataclass_from_table(
-            EconomicFilterSpec, data["economic_filter"], f"{path} [economic_filter]"
-        )
+    if info.parameters is not None:
+        economic = read_raef_parameters(info.parameters)
+    elif table is not None:
+        economic = table
     else:
-        msg = f"{path}: give RAEF parameters (parameters = 'file.csv' or [economic_filter])"
+        msg = (
+            f'{path} [filter]: give RAEF parameters (parameters = "file.csv", or an '
+            "[economic_filter] table)"
+        )
         raise RunConfigError(msg)
-    return FilterSpec(
-        resolve_path(top["simulation"], path.parent),
-        economic,
-        top.get("n_trials"),
-        top.get("seed"),
-        path,
-    )
+    return FilterSpec(info.simulation, economic, info.n_trials, info.seed, path, info.parameters)
 
 
 def _read_deposits(spec: FilterSpec) -> tuple[pd.DataFrame, int]:
@@ -318,38 +389,73 @@ def _read_deposits(spec: FilterSpec) -> tuple[pd.DataFrame, int]:
     return table, n_trials
 
 
-def run_filter_to_dir(
-    run_file: Path, out: Path, *, seed: int | None = None, overwrite: bool = False
-) -> tuple[dict[str, Any], list[Path]]:
-    """``bornite assess filter``."""
-    spec = load_filter_spec(run_file)
-    folder = check_output_dir(out, ["summary.json", "economic_deposits.csv"], overwrite=overwrite)
-    seed = seed if seed is not None else (spec.seed if spec.seed is not None else 0)
+def _filter(spec: FilterSpec, folder: Path, seed: int) -> RunRecord:
     deposits, n_trials = _read_deposits(spec)
     filtered = economic_filter(deposits, spec.economic, seed=seed)
     summary = summarize_economic(filtered, n_trials)
-    record = {
-        "n_trials": n_trials,
-        "n_deposits": len(filtered),
-        "fraction_economic": float(filtered["economic"].mean()) if len(filtered) else 0.0,
-        "totals": {
-            q: {
-                k: float(summary.loc[q, k])
-                for k in (*_SUMMARY_KEYS, "fraction")
-                if k in summary.columns
-            }
-            for q in summary.index
-        },
-        "parameters": spec.economic.to_dict(),
-        "provenance": provenance({"run_file": run_file, "simulation": spec.simulation}, {}, seed),
-    }
-    paths = [
-        write_json(record, folder / "summary.json"),
-        write_table(filtered, folder / "economic_deposits.csv"),
-        write_table(economic_totals(filtered, n_trials), folder / "economic_totals.csv"),
-        write_table(summary.reset_index(), folder / "economic_summary.csv"),
+    fraction = float(filtered["economic"].mean()) if len(filtered) else 0.0
+    headline = [
+        Headline("n_deposits", "simulated deposits", len(filtered), "count"),
+        Headline("fraction_economic", "economic deposits: share", fraction, "fraction"),
     ]
-    return record, paths
+    for metal in [q for q in summary.index if str(q).endswith("_economic_t")]:
+        name = str(metal).removesuffix("_economic_t").capitalize()
+        headline.append(
+            Headline(
+                f"{metal}_mean",
+                f"{name} in economic deposits: mean",
+                float(summary.loc[metal, "mean"]),
+                "t",
+                "RAEF filter",
+            )
+        )
+    record = RunRecord(
+        kind="filter",
+        name=spec.simulation.stem,
+        inputs=input_files(
+            {
+                "run_file": spec.source,
+                "simulation": spec.simulation,
+                "parameters": spec.parameters_file,
+            }
+        ),
+        parameters={"economic_filter": spec.economic.to_dict(), "n_trials": n_trials},
+        seed=seed,
+        headline=tuple(headline),
+        tables={
+            "totals": RecordTable.from_frame(
+                "contained versus economic (per trial)",
+                summary[["q50", "mean", "p0", "fraction"]].reset_index(),
+                basis="simulated",
+            )
+        },
+        results={
+            "n_trials": n_trials,
+            "n_deposits": len(filtered),
+            "fraction_economic": fraction,
+            "totals": {
+                q: {
+                    k: float(summary.loc[q, k])
+                    for k in (*_TOTALS_KEYS, "fraction")
+                    if k in summary.columns
+                }
+                for q in summary.index
+            },
+            "parameters": spec.economic.to_dict(),
+        },
+    )
+    write_json(record.results, folder / "summary.json")
+    write_table(filtered, folder / "economic_deposits.csv")
+    write_table(economic_totals(filtered, n_trials), folder / "economic_totals.csv")
+    write_table(summary.reset_index(), folder / "economic_summary.csv")
+    return record
 
 
-# ------------------------------------------------------------------------------------- demo
+def run_filter_to_dir(
+    run_file: str | Path, out: str | Path, *, seed: int | None = None, overwrite: bool = False
+) -> RunRecord:
+    """``bornite assess filter``: ``summary.json``, ``economic_deposits.csv``,
+    ``economic_totals.csv`` and ``economic_summary.csv`` in ``out``."""
+    spec = load_filter_spec(run_file)
+    chosen = seed if seed is not None else (spec.seed if spec.seed is not None else 0)
+    return run_to_dir(out, lambda folder: _filter(spec, folder, chosen), overwrite=overwrite)
