@@ -68,8 +68,9 @@ def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
     """Turn bornite's errors into a one-line message and exit status 1.
 
     Only :class:`~bornite.errors.BorniteError` is a user's problem (a bad file, key or
-    value), told in one line that names it and the fix; ``-v`` adds the traceback. Anything
-    else is a bug in bornite and is not hidden: it propagates with its traceback.
+    value), told in one line that names it and the fix; ``-v`` adds the traceback. Ctrl-C
+    says what became of the output folder and exits with 130. Anything else is a bug in
+    bornite and is not hidden: it propagates with its traceback.
     """
 
     @functools.wraps(function)
@@ -81,6 +82,14 @@ def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
             message = Text.assemble(("error: ", "bold red"), str(error))
             err_console.print(message, highlight=False, soft_wrap=True)
             raise typer.Exit(code=1) from None
+        except KeyboardInterrupt:
+            message = Text.assemble(
+                ("interrupted: ", "bold red"),
+                "the output folder was left as it was (or marked incomplete, and the next run "
+                "replaces it)",
+            )
+            err_console.print(message, highlight=False, soft_wrap=True)
+            raise typer.Exit(code=130) from None
 
     return wrapper
 
