@@ -205,3 +205,22 @@ def test_figures_are_reproducible(model, result):
     np.testing.assert_array_equal(
         one.axes[1 * 3].collections[0].get_offsets(), two.axes[1 * 3].collections[0].get_offsets()
     )
+
+
+def test_chinese_class_names_stay_text_in_svg():
+    """GB/T 17766 names are drawn by the reader's fonts (SVG text), without matplotlib's
+    missing-glyph warning (its DejaVu has no CJK)."""
+    import warnings  # noqa: PLC0415
+
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
+    fig = Figure()
+    ax = fig.add_subplot()
+    ax.plot([0, 1], [0, 1], label="探明 (measured)")
+    ax.legend()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        svg = figure_to_svg(fig)
+    assert ">探明 (measured)</text>" in svg
+    assert "sans-serif" in svg
+    assert not [w for w in caught if "Glyph" in str(w.message)]

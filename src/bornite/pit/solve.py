@@ -149,7 +149,8 @@ def _pick(engine: str) -> str:
     if not _available(engine):
         msg = (
             f"the {engine!r} max-closure engine is not installed; install it with "
-            f"pip install 'bornite[pit]' or pass engine='auto' to use another"
+            "pip install 'bornite[pit]', or choose the engine auto (--engine auto, or "
+            'engine = "auto" in [shells]) to use an installed one'
         )
         raise MissingDependencyError(msg)
     return engine

@@ -19,6 +19,7 @@ import itertools
 import logging
 import math
 import re
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -727,7 +728,8 @@ _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
 def figure_to_svg(fig: Figure, *, id_prefix: str = "") -> str:
     """Serialise a figure to an SVG element ready to inline in HTML.
 
-    Text stays text (``svg.fonttype = "none"``, rendered with the reader's sans-serif font),
+    Text stays text (``svg.fonttype = "none"``, rendered with the reader's sans-serif font,
+    so Chinese class names show whatever fonts matplotlib has),
     the XML prologue, DOCTYPE and metadata (creator, date) are dropped so the output is
     reproducible and refers to nothing outside the page.
 
@@ -751,8 +753,15 @@ def figure_to_svg(fig: Figure, *, id_prefix: str = "") -> str:
     (True, True)
     """
     buffer = io.StringIO()
-    # Scoped: rcParams are restored on exit, so the caller's settings are untouched.
-    with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": id_prefix or "bornite"}):
+    # Scoped: rcParams are restored on exit, so the caller's settings are untouched. Text is
+    # written as text and drawn by the reader's browser, whose fonts cover CJK class names
+    # (探明, 控制, 推断) that matplotlib's bundled DejaVu lacks: its warning about the missing
+    # glyphs concerns only its own estimate of the text's width.
+    with (
+        mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": id_prefix or "bornite"}),
+        warnings.catch_warnings(),
+    ):
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
     text = _METADATA.sub("", text[text.index("<svg") :])

@@ -20,6 +20,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import platform
+import re
 import tomllib
 import types
 import typing
@@ -254,8 +255,37 @@ def _build(
     try:
         return cls(**values)
     except (TypeError, ValueError) as error:
-        msg = f"{where}: {error}"
+        msg = f"{where}: {as_toml(str(error))}"
         raise RunConfigError(msg) from error
+
+
+_PYTHON_VALUE = re.compile(r"\b([a-z_][a-z0-9_]*)=(True|False|None|'[^']*'|\"[^\"]*\"|-?[\d.]+)")
+
+
+def as_toml(message: str) -> str:
+    """A message about Python arguments in the words of a run file: ``liner=True`` becomes
+    ``liner = true`` and ``engine='auto'`` becomes ``engine = "auto"``.
+
+    Specifications refuse values with the names of their fields, which are the run file's
+    keys; only the way a value is written differs.
+
+    Examples
+    --------
+    >>> as_toml("liner=True needs tailings_pond=True; set liner=False or mill='3_product'")
+    'liner = true needs tailings_pond = true; set liner = false or mill = "3_product"'
+    """
+
+    def toml(match: re.Match[str]) -> str:
+        key, value = match.groups()
+        if value in ("True", "False"):
+            value = value.lower()
+        elif value == "None":
+            return f"no {key}"
+        elif value[0] in "'\"":
+            value = '"' + value[1:-1] + '"'
+        return f"{key} = {value}"
+
+    return _PYTHON_VALUE.sub(toml, message)
 
 
 def _resolved(values: dict[str, Any], schema: TableSchema, base: Path) -> dict[str, Any]:

@@ -811,9 +811,9 @@ def estimate_figures(result: EstimateResult) -> dict[str, Any]:
     """The figures of an estimate: variograms, swaths, sections, grade-tonnage curves."""
     grade = result.spec.composites.grade
     curves: dict[str, pd.DataFrame] = {"estimate": result.curve}
-    # Figures name classes in English: matplotlib's bundled fonts have no CJK glyphs (the
-    # report's tables carry the scheme's own names).
-    labels = CATEGORY_NAMES["jorc"]
+    # The scheme's own names (探明 (measured) for GB/T 17766): figures are SVG text, drawn by
+    # the reader's fonts.
+    labels = CATEGORY_NAMES[result.spec.classification.scheme]
     for category in sorted(set(result.by_class["category"].astype(int))):
         table = result.by_class[result.by_class["category"] == category]
         curves[labels[category - 1]] = table
