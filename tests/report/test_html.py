@@ -218,7 +218,7 @@ def test_write_report_writes_and_refuses_to_overwrite(tmp_path, small_report):
     assert write_report(small_report, path) == path
     first = path.read_text(encoding="utf-8")
     assert "<td>Gt</td>" in first
-    assert '<td class="num">6.070</td>' in first
+    assert '<td class="num">6.07</td>' in first
     with pytest.raises(OutputExistsError, match="--overwrite") as error:
         write_report(small_report, path)
     assert str(path) in str(error.value)

@@ -113,7 +113,7 @@ def test_records_round_trip_through_json():
     assert back.figure("metal_t").text() == "1.23 Mt"
     assert back.tables["resource"].formatted() == (
         ["class", "ore (Mt)", "Cu (%)"],
-        [["a", "150.0", "0.400"], ["b", "20.0", "0.310"]],
+        [["a", "150", "0.40"], ["b", "20", "0.31"]],
     )
     with pytest.raises(KeyError, match="no headline figure"):
         back.figure("nope")

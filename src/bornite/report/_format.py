@@ -300,7 +300,14 @@ def _scale(values: Sequence[Any], unit: str) -> tuple[str, float, int, float]:
         return label, factor, 3, peak
     top = peak / factor
     lead = math.floor(math.log10(top)) if top > 0 else 0
-    return label, factor, min(6, max(0, (3 if unit in _SCALED else 2) - lead)), peak
+    decimals = min(6, max(0, (3 if unit in _SCALED else 2) - lead))
+    # No more decimals than the values need: cutoffs 0.2, 0.3 are not 0.200, 0.300.
+    scaled = [x / factor for x in finite]
+    while decimals > 0 and all(
+        abs(x * 10 ** (decimals - 1) - round(x * 10 ** (decimals - 1))) < 1e-9 for x in scaled
+    ):
+        decimals -= 1
+    return label, factor, decimals, peak
 
 
 def _cell(value: Any, factor: float, decimals: int, peak: float) -> str:
@@ -310,7 +317,7 @@ def _cell(value: Any, factor: float, decimals: int, peak: float) -> str:
             return MISSING
         return format_number(value) if isinstance(value, Real) else str(value)
     if abs(x) <= 1e-9 * peak:
-        return "0"
+        x = 0.0
     return f"{x / factor:,.{decimals}f}"
 
 
@@ -344,7 +351,7 @@ def format_table(
     >>> headers
     ['class', 'ore (Mt)', 'Cu (%)', 'nugget']
     >>> rows
-    [['a', '975.4', '0.359', '0'], ['b', '223.1', '0.689', '0.120']]
+    [['a', '975.4', '0.359', '0.00'], ['b', '223.1', '0.689', '0.12']]
     """
     merged = {**(frame.attrs.get("units") or {}), **(units or {})}
     attrs: dict[str, Any] = {**{str(k): v for k, v in frame.attrs.items()}, "units": merged}
