@@ -720,21 +720,18 @@ def reporting_cutoff(spec: ResourceSpec) -> float:
     return float(min(positive) if positive else min(spec.cutoffs))
 
 
-def estimate_record(result: EstimateResult, *, within: Path | None = None) -> RunRecord:
-    """The :class:`~bornite.workflows.RunRecord` of an estimate (without output files)."""
+def _headline(result: EstimateResult) -> list[Headline]:
+    """Blocks, composites and holes; the resource at the reporting cutoff (and the truth's);
+    the global-mean check and the negative estimates set to zero."""
     spec = result.spec
     grade = spec.composites.grade
     _, unit = parse_grade_column(grade)
     cutoff = reporting_cutoff(spec.resource)
     total = result.curve.set_index("cutoff").loc[cutoff].to_dict()
     at = f"above {cutoff:g} {unit}"
+    estimated = int(np.isfinite(result.blocks[grade].values).sum())
     headline = [
-        Headline(
-            "estimated_blocks",
-            "blocks estimated",
-            int(np.isfinite(result.blocks[grade].values).sum()),
-            "count",
-        ),
+        Headline("estimated_blocks", "blocks estimated", estimated, "count"),
         Headline("composites", "composites", len(result.composites), "count"),
         Headline("holes", "holes", int(result.validation.holes), "count"),
         Headline("ore_t", f"resource {at}: tonnes (all classes)", float(total["tonnes"]), "t"),
@@ -743,29 +740,26 @@ def estimate_record(result: EstimateResult, *, within: Path | None = None) -> Ru
     ]
     if result.truth_curve is not None:
         truth = result.truth_curve.set_index("cutoff").loc[cutoff].to_dict()
+        label = f"known truth {at}: contained metal"
         headline.append(
-            Headline(
-                "truth_metal_t",
-                f"known truth {at}: contained metal",
-                float(truth["metal_t"]),
-                "t",
-                "synthetic truth",
-            )
+            Headline("truth_metal_t", label, float(truth["metal_t"]), "t", "synthetic truth")
         )
-    headline += [
+    difference = float(result.global_mean["relative_difference"])
+    negative = int(result.blocks.attrs["negative_estimates_set_to_zero"])
+    return [
+        *headline,
+        Headline("global_mean_difference", "block mean against composites", difference, "fraction"),
         Headline(
-            "global_mean_difference",
-            "block mean against declustered composites",
-            float(result.global_mean["relative_difference"]),
-            "fraction",
-        ),
-        Headline(
-            "negative_estimates_set_to_zero",
-            "negative estimates set to zero",
-            int(result.blocks.attrs["negative_estimates_set_to_zero"]),
-            "count",
+            "negative_estimates_set_to_zero", "negative estimates set to 0", negative, "count"
         ),
     ]
+
+
+def estimate_record(result: EstimateResult, *, within: Path | None = None) -> RunRecord:
+    """The :class:`~bornite.workflows.RunRecord` of an estimate (without output files)."""
+    spec = result.spec
+    grade = spec.composites.grade
+    _, unit = parse_grade_column(grade)
     files: dict[str, Any] = {"run_file": spec.source, "wireframe": spec.grid.wireframe}
     source = spec.drillholes
     files |= {"collar": source.collar, "survey": source.survey, "assay": source.assay}
@@ -775,21 +769,10 @@ def estimate_record(result: EstimateResult, *, within: Path | None = None) -> Ru
         kind="estimate",
         name=spec.name,
         inputs=input_files(files, within=within),
-        parameters={
-            k: plain(getattr(spec, k))
-            for k in (
-                "drillholes",
-                "composites",
-                "variogram",
-                "kriging",
-                "grid",
-                "classification",
-                "resource",
-            )
-        },
+        parameters={k: plain(getattr(spec, k)) for k in _TABLES},
         seed=source.synthetic_seed,
         illustrative=source.synthetic_seed is not None,
-        headline=tuple(headline),
+        headline=tuple(_headline(result)),
         tables={
             "resource": RecordTable.from_frame(
                 f"resource by class ({grade}, {spec.resource.density:g} t/m³)",
@@ -836,6 +819,25 @@ def _resource_table(result: EstimateResult) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def _truth_table(result: EstimateResult) -> pd.DataFrame:
+    """Tonnes, grade and metal above each cutoff, estimated and true, and the metal error."""
+    assert result.truth_curve is not None
+    _, unit = parse_grade_column(result.spec.composites.grade)
+    columns = ["cutoff", "tonnes", "grade", "metal_t"]
+    comparison = result.curve[columns].merge(
+        result.truth_curve[columns], on="cutoff", suffixes=("_estimate", "_truth")
+    )
+    truth = comparison["metal_t_truth"].where(comparison["metal_t_truth"] > 0)
+    comparison["metal_error"] = comparison["metal_t_estimate"] / truth - 1.0
+    comparison.attrs["units"] = {
+        "cutoff": unit,
+        "grade_estimate": unit,
+        "grade_truth": unit,
+        "metal_error": "fraction",
+    }
+    return comparison
+
+
 def estimate_section(result: EstimateResult, figures: Mapping[str, Any] | None = None) -> Section:
     """The report section of an estimate: resource by class, validation, figures."""
     spec = result.spec
@@ -856,23 +858,7 @@ def estimate_section(result: EstimateResult, figures: Mapping[str, Any] | None =
     resource.attrs["units"] = {"grade": unit, "cutoff": unit}
     tables = [(f"Resource by class and cutoff ({grade}, {spec.resource.density:g} t/m³)", resource)]
     if result.truth_curve is not None:
-        comparison = result.curve[["cutoff", "tonnes", "grade", "metal_t"]].merge(
-            result.truth_curve[["cutoff", "tonnes", "grade", "metal_t"]],
-            on="cutoff",
-            suffixes=("_estimate", "_truth"),
-        )
-        comparison["metal_error"] = (
-            comparison["metal_t_estimate"]
-            / comparison["metal_t_truth"].where(comparison["metal_t_truth"] > 0)
-            - 1.0
-        )
-        comparison.attrs["units"] = {
-            "cutoff": unit,
-            "grade_estimate": unit,
-            "grade_truth": unit,
-            "metal_error": "fraction",
-        }
-        tables.append(("Estimate against the known truth (block support)", comparison))
+        tables.append(("Estimate against the known truth (block support)", _truth_table(result)))
     tables.append(
         (
             f"Variogram model (nugget {format_quantity(result.variogram.nugget)})",

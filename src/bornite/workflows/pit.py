@@ -476,6 +476,17 @@ def _check_factor_one(
         raise ConvergenceError(msg)
 
 
+def _precedence(
+    spec: PitRunSpec, model: xr.Dataset
+) -> tuple[np.ndarray, np.ndarray, pd.DataFrame, int]:
+    """Slope arcs of the model, by slope domain when the run names some."""
+    shape = tuple(model.sizes[d] for d in DIMS)
+    labels = None
+    if spec.model.domain is not None and spec.slopes.domains:
+        labels = np.array([domain_label(v) for v in model[spec.model.domain].values.ravel()])
+    return slope_arcs(shape, _block_size(spec.model), spec.slopes, labels)  # type: ignore[arg-type]
+
+
 def run_pit(spec: PitRunSpec) -> PitResult:
     """Value the blocks, build the precedence, solve the nested shells, choose the reporting
     shell and tabulate the pit-constrained resource."""
@@ -494,74 +505,57 @@ def run_pit(spec: PitRunSpec) -> PitResult:
         model, spec.economics, density=spec.model.density, domain=spec.model.domain
     )
     lap("values")
-    shape = tuple(model.sizes[d] for d in DIMS)
-    size = _block_size(spec.model)
-    labels = None
-    if spec.model.domain is not None and spec.slopes.domains:
-        labels = np.array([domain_label(v) for v in model[spec.model.domain].values.ravel()])
-    source, target, slopes, pattern_arcs = slope_arcs(shape, size, spec.slopes, labels)  # type: ignore[arg-type]
+    source, target, slopes, pattern_arcs = _precedence(spec, model)
     lap("precedence")
-    r = values["revenue_usd"].values.ravel()
-    p = values["processing_cost_usd"].values.ravel()
-    m = values["mining_cost_usd"].values.ravel()
-    factors = spec.shells.revenue_factors
-    shell = nested_shells(
-        r,
-        p,
-        m,
-        source,
-        target,
-        factors,
-        unit=spec.shells.unit,
-        engine=spec.shells.engine,
-        n_jobs=spec.shells.n_jobs,
+    r, p, m = (
+        values[k].values.ravel() for k in ("revenue_usd", "processing_cost_usd", "mining_cost_usd")
     )
+    shells = spec.shells
+    factors = shells.revenue_factors
+    options = {"unit": shells.unit, "engine": shells.engine, "n_jobs": shells.n_jobs}
+    shell = nested_shells(r, p, m, source, target, factors, **options)  # type: ignore[arg-type]
     lap("shells")
-    rounded = integer_values(values["value_usd"].values, spec.shells.unit)
-    ultimate = ultimate_pit(rounded, source, target, engine=spec.shells.engine)
+    rounded = integer_values(values["value_usd"].values, shells.unit)
+    ultimate = ultimate_pit(rounded, source, target, engine=shells.engine)
     lap("ultimate_pit")
     _check_factor_one(shell, factors, rounded, ultimate)
+    ore, metal = values["ore_t"].values, values[f"{element}_t"].values
     by_shell = pit_by_pit(
         shell,
         factors,
         tonnes=values["tonnes"].values,
-        ore_t=values["ore_t"].values,
-        metal_t=values[f"{element}_t"].values,
+        ore_t=ore,
+        metal_t=metal,
         revenue=r,
         processing_cost=p,
         mining_cost=m,
         grade_unit=unit,
     )
-    selected = select_shell(
-        by_shell, method=spec.shells.select, revenue_factor=spec.shells.select_factor
-    )
+    selected = select_shell(by_shell, method=shells.select, revenue_factor=shells.select_factor)
     scheme = _scheme(spec.model)
-    resource = resource_in_pit(
-        (shell >= 1) & (shell <= selected),
-        r > p,
-        values["ore_t"].values,
-        values[f"{element}_t"].values,
-        model[spec.model.category].values if spec.model.category in model else None,
-        scheme=scheme,
-        grade_unit=unit,
-    )
-    shells_grid = xr.DataArray(
-        shell.reshape(shape), dims=DIMS, coords={d: model[d] for d in DIMS}, name="shell"
+    category = model[spec.model.category].values if spec.model.category in model else None
+    inside = (shell >= 1) & (shell <= selected)
+    resource = resource_in_pit(inside, r > p, ore, metal, category, scheme=scheme, grade_unit=unit)
+    grid = xr.DataArray(
+        shell.reshape(tuple(model.sizes[d] for d in DIMS)),
+        dims=DIMS,
+        coords={d: model[d] for d in DIMS},
+        name="shell",
     )
     return PitResult(
-        spec,
-        model,
-        values,
-        shells_grid,
-        by_shell,
-        selected,
-        resource,
-        slopes,
-        ultimate,
-        int(source.size),
-        pattern_arcs,
-        scheme,
-        seconds,
+        spec=spec,
+        model=model,
+        values=values,
+        shells=grid,
+        table=by_shell,
+        selected=selected,
+        resource=resource,
+        slopes=slopes,
+        ultimate=ultimate,
+        arcs=int(source.size),
+        pattern_arcs=pattern_arcs,
+        scheme=scheme,
+        seconds=seconds,
     )
 
 

@@ -673,34 +673,9 @@ def prospect_figures(result: ProspectResult) -> dict[str, Any]:
     return figures
 
 
-def prospect_section(result: ProspectResult, figures: Mapping[str, Any] | None = None) -> Section:
-    """The report section of a prospectivity run: every table and curve says whether it is
-    out-of-fold or in-sample, and the summary quotes out-of-fold figures."""
-    spec = result.spec
-    figures = dict(figures) if figures is not None else prospect_figures(result)
-    tract = result.permissive
-    parts = [
-        (
-            f"{spec.model.method.replace('_', ' ')} on {len(result.layers.data_vars)} evidence "
-            f"layers and {len(result.deposits)} known deposits."
-        ),
-    ]
+def _section_tables(result: ProspectResult) -> list[tuple[str, pd.DataFrame]]:
+    """Capture tables (out-of-fold first, then in-sample), cross-validated AUCs, targets."""
     cv = result.cross_validation
-    if "blocks" in cv:
-        blocks = cv["blocks"].auc
-        text = (
-            f"Out of fold, spatial-block cross-validation gives ROC AUC {blocks.auc:.3f} "
-            f"[{blocks.lower:.3f}, {blocks.upper:.3f}]"
-        )
-        if "random" in cv:
-            text += f" (random k-fold, which lets neighbours leak, {cv['random'].auc.auc:.3f})"
-        parts.append(text + ".")
-    basis = "out of fold" if tract.basis == "out-of-fold" else "in-sample"
-    parts.append(
-        f"The most prospective {100 * tract.area_fraction:.1f} % of the area "
-        f"({format_quantity(tract.area_km2, 'km2')}) is expected to hold "
-        f"{100 * tract.capture:.0f} % of the deposits ({basis}): the permissive tract."
-    )
     tables = []
     if result.oof_capture is not None:
         tables.append(
@@ -730,6 +705,38 @@ def prospect_section(result: ProspectResult, figures: Mapping[str, Any] | None =
             ("Cross-validated ROC AUC, out-of-fold (95 % DeLong interval)", pd.DataFrame(cv_rows))
         )
     tables.append(("Ranked targets", result.targets.head(15)))
+    return tables
+
+
+def prospect_section(result: ProspectResult, figures: Mapping[str, Any] | None = None) -> Section:
+    """The report section of a prospectivity run: every table and curve says whether it is
+    out-of-fold or in-sample, and the summary quotes out-of-fold figures."""
+    spec = result.spec
+    figures = dict(figures) if figures is not None else prospect_figures(result)
+    tract = result.permissive
+    parts = [
+        (
+            f"{spec.model.method.replace('_', ' ')} on {len(result.layers.data_vars)} evidence "
+            f"layers and {len(result.deposits)} known deposits."
+        ),
+    ]
+    cv = result.cross_validation
+    if "blocks" in cv:
+        blocks = cv["blocks"].auc
+        text = (
+            f"Out of fold, spatial-block cross-validation gives ROC AUC {blocks.auc:.3f} "
+            f"[{blocks.lower:.3f}, {blocks.upper:.3f}]"
+        )
+        if "random" in cv:
+            text += f" (random k-fold, which lets neighbours leak, {cv['random'].auc.auc:.3f})"
+        parts.append(text + ".")
+    basis = "out of fold" if tract.basis == "out-of-fold" else "in-sample"
+    parts.append(
+        f"The most prospective {100 * tract.area_fraction:.1f} % of the area "
+        f"({format_quantity(tract.area_km2, 'km2')}) is expected to hold "
+        f"{100 * tract.capture:.0f} % of the deposits ({basis}): the permissive tract."
+    )
+    tables = _section_tables(result)
     notes = [
         (
             "Background cells are unlabelled, not known barren: probabilities rank cells; they "
