@@ -273,7 +273,14 @@ def column_label(column: str, unit: str, unit_label: str) -> str:
     ('area (%)', 'auc')
     """
     name = column
-    suffixes = {"t": "_t", "USD": "_usd", "km2": "_km2", "fraction": "_fraction", "m": "_m"}
+    suffixes = {
+        "t": "_t",
+        "USD": "_usd",
+        "km2": "_km2",
+        "fraction": "_fraction",
+        "m": "_m",
+        "deg": "_deg",
+    }
     suffixes.update({u: s for s, u in _GRADE_SUFFIXES.items()})
     suffix = suffixes.get(unit)
     if suffix and name.lower().endswith(suffix) and len(name) > len(suffix):

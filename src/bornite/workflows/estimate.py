@@ -653,7 +653,7 @@ def _model_dict(model: VariogramModel) -> dict[str, Any]:
     }
 
 
-_RANGE_COLUMNS = ("range_major_m", "range_semi_m", "range_minor_m")
+_RANGE_COLUMNS = ("major_m", "semi_major_m", "minor_m")
 
 
 def _structures(model: VariogramModel) -> pd.DataFrame:
@@ -748,7 +748,12 @@ def _headline(result: EstimateResult) -> list[Headline]:
     negative = int(result.blocks.attrs["negative_estimates_set_to_zero"])
     return [
         *headline,
-        Headline("global_mean_difference", "block mean against composites", difference, "fraction"),
+        Headline(
+            "global_mean_difference",
+            "block mean / declustered composite mean - 1",
+            difference,
+            "fraction",
+        ),
         Headline(
             "negative_estimates_set_to_zero", "negative estimates set to 0", negative, "count"
         ),
@@ -781,8 +786,9 @@ def estimate_record(result: EstimateResult, *, within: Path | None = None) -> Ru
                 shown=40,
             ),
             "variogram": RecordTable.from_frame(
-                f"variogram model (nugget {format_quantity(result.variogram.nugget)})",
-                _structures(result.variogram),
+                f"variogram model (nugget {format_quantity(result.variogram.nugget)}; "
+                "ranges along the major, semi-major and minor axes)",
+                _structures(result.variogram)[["kind", "sill", *_RANGE_COLUMNS]],
             ),
         },
         results=_results(result),

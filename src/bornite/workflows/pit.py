@@ -634,7 +634,7 @@ def pit_record(result: PitResult, *, within: Path | None = None) -> RunRecord:
             "strip_ratio",
             "value_usd",
         ]
-    ]
+    ].rename(columns={"revenue_factor": "factor", "strip_ratio": "strip"})
     return RunRecord(
         kind="pit",
         name=spec.name,

@@ -579,7 +579,7 @@ def _headline(result: ProspectResult) -> list[Headline]:
     figures += [
         Headline(
             "permissive_area_km2",
-            f"permissive tract: area holding {100 * tract.capture:.0f} % of the deposits",
+            f"permissive tract: best area holding {100 * tract.capture:.0f} % of known points",
             tract.area_km2,
             "km2",
             tract.basis,
@@ -610,18 +610,26 @@ def prospect_record(result: ProspectResult, *, within: Path | None = None) -> Ru
     tables = {}
     if result.oof_capture is not None:
         tables["capture"] = RecordTable.from_frame(
-            "deposits captured by area, out-of-fold (spatial blocks)",
+            "known points captured by area, out-of-fold (spatial blocks)",
             result.oof_capture,
             basis="out-of-fold",
         )
     tables["capture_in_sample"] = RecordTable.from_frame(
-        "deposits captured by area on the map, in-sample (its own training deposits)",
+        "known points captured by area on the map, in-sample (the model's own training points)",
         result.capture,
         basis="in-sample",
     )
     tables["targets"] = RecordTable.from_frame(
         "top targets",
-        result.targets[["rank", "area_km2", "mean_probability", "max_probability", "n_deposits"]],
+        result.targets[
+            ["rank", "area_km2", "mean_probability", "max_probability", "n_deposits"]
+        ].rename(
+            columns={
+                "mean_probability": "mean_p",
+                "max_probability": "max_p",
+                "n_deposits": "known",
+            }
+        ),
         shown=10,
     )
     return RunRecord(
