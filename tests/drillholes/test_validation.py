@@ -33,7 +33,7 @@ def messy() -> DrillholeDatabase:
     )
     survey = pd.DataFrame(
         {
-            "hole": ["A", "A", "B", "B", "B", "Z", "C", "E", "A"],
+            "hole": ["A", "A", "B", "B", "B", "01", "C", "E", "A"],
             "depth": [0.0, 60.0, 0.0, 10.0, 10.0, 0.0, 0.0, 0.0, -5.0],
             "azimuth": [0.0, 0.0, 400.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
             "dip": [-90.0, -90.0, -60.0, -95.0, -60.0, -90.0, -90.0, -90.0, -90.0],
@@ -41,7 +41,7 @@ def messy() -> DrillholeDatabase:
     )
     intervals = pd.DataFrame(
         {
-            "hole": ["A", "A", "A", "A", "A", "B", "B", "Q", "B", "B", None],
+            "hole": ["A", "A", "A", "A", "A", "B", "B", "1", "B", "B", None],
             "from": ["0", "10", "18", "30", "45", "5", "10", "0", "12", "15", "0"],
             "to": ["10", "20", "25", "40", "55", "5", "ten", "1", "15", "18", "1"],
             "cu_pct": [
@@ -71,7 +71,7 @@ EXPECTED = {
     ("B", "survey", 3, "azimuth_range"),
     ("B", "survey", 4, "dip_range"),
     ("B", "survey", 5, "duplicate_survey"),
-    ("Z", "survey", 6, "missing_collar"),
+    ("01", "survey", 6, "missing_collar"),
     ("A", "survey", 9, "negative_depth"),
     ("A", "intervals", 2, "below_detection"),
     ("A", "intervals", 3, "overlap"),
@@ -82,7 +82,8 @@ EXPECTED = {
     ("A", "intervals", 5, "non_numeric_grade"),
     ("B", "intervals", 6, "from_to"),
     ("B", "intervals", 7, "non_numeric"),
-    ("Q", "intervals", 8, "missing_collar"),
+    ("1", "intervals", 8, "missing_collar"),
+    ("1", "intervals", 8, "ambiguous_hole"),
     ("B", "intervals", 9, "negative_grade"),
     ("B", "intervals", 10, "above_detection"),
     (None, "intervals", 11, "missing_hole"),
@@ -109,7 +110,7 @@ def test_messages_name_hole_row_and_remedy():
     assert "hole A" in overlap
     assert "18-25 m" in overlap
     assert "row 2" in overlap
-    assert "FixPolicy" in overlap
+    assert "fix policy overlap = 'drop' or 'truncate'" in overlap
     below = problems.loc[("below_detection", 2), "message"]
     assert "'<0.01'" in below
     assert "0.005" in below

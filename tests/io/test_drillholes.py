@@ -87,7 +87,7 @@ def test_mapping_per_table_and_missing_columns(tmp_path):
     c = _write(tmp_path, "c.csv", "name,e,n,z\nA,0,0,0\n")
     s = _write(tmp_path, "s.csv", "name,md,az,dip\nA,0,0,-90\n")
     a = _write(tmp_path, "a.csv", "name,top,bottom,CU\nA,0,1,1\n")
-    with pytest.raises(DataFileError, match="pass mapping"):
+    with pytest.raises(DataFileError, match="--mapping FILE"):
         read_drillholes(c, s, a)
     mapping = {
         "collar": {"name": "hole", "e": "easting", "n": "northing", "z": "elevation"},

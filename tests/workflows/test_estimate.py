@@ -121,6 +121,17 @@ def test_record_and_report_section(synthetic):
         ("length = 10.0", 'length = "ten"', r"\[composites\]: length must be a number"),
         ("[resource]", '[classification]\nscheme = "sec"\n[resource]', "scheme must be one of"),
         ("synthetic_seed = 5", 'collar = "c.csv"', "give collar, survey and assay"),
+        (
+            "synthetic_seed = 5",
+            'synthetic_seed = 5\nfix = { overlapp = "drop" }',
+            "fix: unknown key",
+        ),
+        (
+            "synthetic_seed = 5",
+            'synthetic_seed = 5\nfix = { overlap = "merge" }',
+            'overlap = "merge"',
+        ),
+        ("synthetic_seed = 5", 'synthetic_seed = 5\nfix = "yes"', "fix must be true or false or"),
     ],
 )
 def test_run_file_errors_name_the_table_and_key(tmp_path, old, new, message):
@@ -190,3 +201,15 @@ def test_inline_mapping_is_not_taken_for_paths(tmp_path):
     assert spec.drillholes.collar == tmp_path / "c.csv"
     run_file.write_text(SYNTHETIC.replace("synthetic_seed = 5", text + 'mapping = "map.toml"'))
     assert load_estimate_spec(run_file).drillholes.mapping == tmp_path / "map.toml"
+
+
+def test_a_fix_policy_chosen_in_the_run_file(tmp_path):
+    run_file = tmp_path / "run.toml"
+    run_file.write_text(
+        SYNTHETIC.replace(
+            "synthetic_seed = 5", 'synthetic_seed = 5\nfix = { overlap = "truncate" }'
+        )
+    )
+    policy = load_estimate_spec(run_file).drillholes.policy()
+    assert policy is not None
+    assert (policy.overlap, policy.gap) == ("truncate", "keep")

@@ -7,9 +7,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from bornite.cli._common import JsonOption, console, handle_errors, print_json
+from bornite.cli._common import (
+    JsonOption,
+    OverwriteOption,
+    console,
+    err_console,
+    handle_errors,
+    print_json,
+    show_record,
+)
 
 __all__ = ["drillholes_app"]
 
@@ -44,27 +51,46 @@ def validate_command(
     dip: Annotated[
         DipSign, typer.Option("--dip", help="Dip sign in the survey (auto: detected).")
     ] = DipSign.auto,
+    csv: Annotated[
+        Path | None, typer.Option("--csv", help="Write every problem to this CSV file.")
+    ] = None,
+    allow_problems: Annotated[
+        bool, typer.Option("--allow-problems", help="Exit 0 even when problems are found.")
+    ] = False,
+    overwrite: OverwriteOption = False,
     json: JsonOption = False,
 ) -> None:
-    """Report every problem in a drill-hole database (exit 0 when the tables load)."""
-    from bornite.workflows.drillholes import validate_files  # noqa: PLC0415 (fast start-up)
+    """Report every problem in a drill-hole database.
+
+    Exits with status 1 when a problem is found (gaps are notices and do not count), unless
+    --allow-problems is given; depths and lengths are quoted in the files' units.
+    """
+    from bornite.workflows import run_validation  # noqa: PLC0415 (fast start-up)
 
     positive_down = {"auto": None, "down-negative": False, "down-positive": True}[dip.value]
-    report = validate_files(
-        collar, survey, assay, mapping=mapping, units=units.value, dip_positive_down=positive_down
+    record = run_validation(
+        collar,
+        survey,
+        assay,
+        mapping=mapping,
+        units=units.value,
+        dip_positive_down=positive_down,
+        csv=csv,
+        overwrite=overwrite,
     )
     if json:
-        print_json(report.to_dict())
-        return
-    console.print(f"{report.holes} holes, {report.intervals} intervals")
-    if report.problems.empty:
-        console.print("no problems found")
-        return
-    counts = Table("kind", "problems", title="problems by kind", title_justify="left")
-    for kind, n in report.counts().items():
-        counts.add_row(str(kind), str(n))
-    console.print(counts)
-    first = Table("hole", "table", "row", "message", title="first 20", title_justify="left")
-    for row in report.problems.head(20).itertuples(index=False):
-        first.add_row(str(row.hole), str(row.table), str(row.row), str(row.message))
-    console.print(first)
+        print_json(record)
+    else:
+        show_record(record, tables=["kinds", "problems"] if record.results["problems"] else [])
+        if csv is not None:
+            console.print(f"wrote every problem to {csv}")
+    problems = int(record.figure("problems").value or 0)
+    if problems and not allow_problems:
+        hint = "" if csv is not None else ", --csv FILE to write them all"
+        err_console.print(
+            f"error: {problems:,} problem(s) in the drill-hole tables; correct them, or pass "
+            f"--allow-problems to accept them{hint}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(code=1)

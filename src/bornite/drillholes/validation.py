@@ -11,6 +11,8 @@ Problem kinds
 kind                      table       meaning, and what :func:`fix` does
 ========================  ==========  ==========================================================
 ``missing_hole``          any         no hole identifier: row dropped
+``ambiguous_hole``        any         two ids differ only by leading zeros (``007``, ``7``):
+                                      kept as two holes; rename one if they are one hole
 ``missing_collar``        survey,     the hole has no collar (reported once per hole, first
                           intervals   row): rows dropped
 ``duplicate_collar``      collar      a hole appears twice: keep the first or drop the hole
@@ -74,6 +76,7 @@ BelowDetection = Literal["half", "limit", "null"]
 #: Every problem kind :func:`validate` can report.
 PROBLEM_KINDS: tuple[str, ...] = (
     "missing_hole",
+    "ambiguous_hole",
     "missing_collar",
     "duplicate_collar",
     "non_numeric",
@@ -217,7 +220,7 @@ class FixPolicy:
         for name, allowed in choices.items():
             value = getattr(self, name)
             if value not in allowed:
-                msg = f"FixPolicy.{name}={value!r}; use one of {', '.join(allowed)}"
+                msg = f"{name}={value!r}; use one of {', '.join(allowed)}"
                 raise ValidationError(msg)
 
 
@@ -322,6 +325,31 @@ class _Collector:
         return out
 
 
+@dataclass(frozen=True)
+class _Lengths:
+    """Depths and lengths written in the units of the source files (a database read from
+    feet is stored in metres; its messages quote the feet the user typed)."""
+
+    factor: float = 1.0
+    unit: str = "m"
+
+    @classmethod
+    def of(cls, db: DrillholeDatabase) -> _Lengths:
+        unit = str(db.metadata.get("source_units", "m"))
+        return cls(float(db.metadata.get("length_factor", 1.0)), unit)
+
+    def __call__(self, value: object) -> str:
+        return f"{self._number(value)} {self.unit}"
+
+    def span(self, start: object, end: object) -> str:
+        return f"{self._number(start)}-{self._number(end)} {self.unit}"
+
+    def _number(self, value: object) -> str:
+        if isinstance(value, int | float | np.floating) and not isinstance(value, bool):
+            return f"{float(value) / self.factor:.10g}"
+        return _fmt(value)
+
+
 def _fmt(value: object) -> str:
     if isinstance(value, float):
         return f"{value:g}"
@@ -405,6 +433,7 @@ def validate(
     sentinels = tuple(float(s) for s in sentinels)
     out = _Collector()
     collar, survey, intervals = db.collar, db.survey, db.intervals
+    length = _Lengths.of(db)
 
     # ---- collar
     c_hole = _hole_str(collar["hole"])
@@ -430,8 +459,8 @@ def validate(
         c_hole[bad_len],
         collar.index[bad_len],
         (
-            f"hole {h}: length {_fmt(v)} m in collar row {r} must be > 0; correct it (fix() "
-            "uses the deepest interval)"
+            f"hole {h}: length {length(v)} in collar row {r} must be > 0; correct it (the fix "
+            "policy uses the deepest interval)"
             for h, v, r in zip(
                 c_hole[bad_len], c_num["length"][bad_len], collar.index[bad_len], strict=True
             )
@@ -446,7 +475,7 @@ def validate(
         collar.index[dup],
         (
             f"hole {h}: collar row {r} repeats the collar of row {first_row[h]}; remove one, or "
-            "use FixPolicy(duplicate_collar='first')"
+            "repair with the fix policy duplicate_collar = 'first' (keep the first)"
             for h, r in zip(c_hole[dup], collar.index[dup], strict=True)
         ),
     )
@@ -471,7 +500,7 @@ def validate(
         collar.index[no_survey],
         (
             f"hole {h} (collar row {r}) has no survey station; add one, or use "
-            "FixPolicy(no_survey='vertical') to treat it as vertical"
+            "the fix policy no_survey = 'vertical' to treat it as vertical"
             for h, r in zip(c_hole[no_survey], collar.index[no_survey], strict=True)
         ),
     )
@@ -483,7 +512,7 @@ def validate(
         s_hole[neg],
         survey.index[neg],
         (
-            f"hole {h}: survey depth {_fmt(d)} m in survey row {r} is negative; depths are "
+            f"hole {h}: survey depth {length(d)} in survey row {r} is negative; depths are "
             "measured down the hole from the collar"
             for h, d, r in zip(s_hole[neg], depth[neg], survey.index[neg], strict=True)
         ),
@@ -496,7 +525,7 @@ def validate(
         survey.index[bad_az],
         (
             f"hole {h}: azimuth {_fmt(a)} in survey row {r} is outside 0-360 degrees; "
-            "correct it (fix() wraps it modulo 360)"
+            "correct it (the fix policy wraps it modulo 360)"
             for h, a, r in zip(s_hole[bad_az], az[bad_az], survey.index[bad_az], strict=True)
         ),
     )
@@ -521,8 +550,8 @@ def validate(
         s_hole[dup_s],
         survey.index[dup_s],
         (
-            f"hole {h}: a second survey station at depth {_fmt(d)} m in survey row {r}; "
-            "remove one (fix() keeps the first)"
+            f"hole {h}: a second survey station at depth {length(d)} in survey row {r}; "
+            "remove one (the fix policy keeps the first)"
             for h, d, r in zip(s_hole[dup_s], depth[dup_s], survey.index[dup_s], strict=True)
         ),
     )
@@ -534,9 +563,9 @@ def validate(
         s_hole[deep],
         survey.index[deep],
         (
-            f"hole {h}: survey station at {_fmt(d)} m in survey row {r} is beyond the hole "
-            f"length {_fmt(L)} m; correct the depth or the length (fix() clips it to the end "
-            "of the hole)"
+            f"hole {h}: survey station at {length(d)} in survey row {r} is beyond the hole "
+            f"length {length(L)}; correct the depth or the length (the fix policy clips it to the "
+            "end of the hole)"
             for h, d, L, r in zip(
                 s_hole[deep], depth[deep], s_len[deep], survey.index[deep], strict=True
             )
@@ -546,6 +575,7 @@ def validate(
     # ---- intervals
     i_hole = _hole_str(intervals["hole"])
     _missing_hole_and_collar(out, "intervals", intervals, i_hole, collar_holes)
+    _ambiguous_holes(out, {"collar": c_hole, "survey": s_hole, "intervals": i_hole})
     i_num = _check_numeric(out, intervals, "intervals", i_hole, ["from", "to"])
     start, end = i_num["from"], i_num["to"]
     known = i_hole.isin(collar_holes).to_numpy()
@@ -557,7 +587,7 @@ def validate(
         i_hole[neg],
         intervals.index[neg],
         (
-            f"hole {h}: interval from {_fmt(a)} m in intervals row {r} is negative; depths "
+            f"hole {h}: interval from {length(a)} in intervals row {r} is negative; depths "
             "are measured down the hole from the collar"
             for h, a, r in zip(i_hole[neg], start[neg], intervals.index[neg], strict=True)
         ),
@@ -569,7 +599,7 @@ def validate(
         i_hole[inverted],
         intervals.index[inverted],
         (
-            f"hole {h}: interval {_fmt(a)}-{_fmt(b)} m in intervals row {r} has from >= to; "
+            f"hole {h}: interval {length.span(a, b)} in intervals row {r} has from >= to; "
             "correct it or remove the row"
             for h, a, b, r in zip(
                 i_hole[inverted],
@@ -588,9 +618,9 @@ def validate(
         i_hole[deep],
         intervals.index[deep],
         (
-            f"hole {h}: interval {_fmt(a)}-{_fmt(b)} m in intervals row {r} ends beyond the "
-            f"hole length {_fmt(L)} m; correct the interval or the collar length, or use "
-            "FixPolicy(beyond_length='extend')"
+            f"hole {h}: interval {length.span(a, b)} in intervals row {r} ends beyond the "
+            f"hole length {length(L)}; correct the interval or the collar length, or use "
+            "the fix policy beyond_length = 'extend'"
             for h, a, b, L, r in zip(
                 i_hole[deep],
                 start[deep],
@@ -601,7 +631,9 @@ def validate(
             )
         ),
     )
-    _check_sequence(out, intervals, i_hole, start, end, finite & (start < end) & (start >= 0))
+    _check_sequence(
+        out, intervals, i_hole, start, end, finite & (start < end) & (start >= 0), length
+    )
 
     # ---- grades
     for grade in db.grade_columns:
@@ -610,11 +642,11 @@ def validate(
         )
         raw = intervals[grade]
         for kind, text in (
-            ("non_numeric_grade", "is not a number; correct it (fix() sets it missing)"),
-            ("below_detection", "is below detection; fix() sets it to {new}"),
-            ("above_detection", "is above detection; fix() sets it to the limit {new}"),
-            ("sentinel", "is a no-value sentinel; fix() sets it missing"),
-            ("negative_grade", "is negative; correct it (fix() sets it missing)"),
+            ("non_numeric_grade", "is not a number; correct it (the fix policy sets it missing)"),
+            ("below_detection", "is below detection; the fix policy sets it to {new}"),
+            ("above_detection", "is above detection; the fix policy sets it to the limit {new}"),
+            ("sentinel", "is a no-value sentinel; the fix policy sets it missing"),
+            ("negative_grade", "is negative; correct it (the fix policy sets it missing)"),
         ):
             mask = (kinds == kind).to_numpy() & i_hole.notna().to_numpy()
             if not mask.any():
@@ -642,6 +674,39 @@ def validate(
     )
 
 
+def _ambiguous_holes(out: _Collector, tables: dict[str, pd.Series]) -> None:
+    """Hole ids that are the same number written differently (``007`` and ``7``): a sheet
+    that dropped leading zeros, or two holes a reader will confuse. Reported at the first
+    row of each spelling after the first (in the order collar, survey, intervals)."""
+    first: dict[str, tuple[str, str, int]] = {}
+    for name, holes in tables.items():
+        ids = holes.dropna()
+        digits = ids[ids.str.fullmatch(r"\d+")]
+        for hole, row in zip(digits, digits.index, strict=True):
+            first.setdefault(hole, (name, hole, int(row)))
+    by_number: dict[int, list[tuple[str, str, int]]] = {}
+    for name, hole, row in first.values():
+        by_number.setdefault(int(hole), []).append((name, hole, row))
+    for spellings in by_number.values():
+        if len(spellings) < 2:
+            continue
+        (name0, hole0, row0), *others = spellings
+        for name, hole, row in others:
+            out.add(
+                name,
+                "ambiguous_hole",
+                [hole],
+                [row],
+                [
+                    (
+                        f"hole {hole!r} ({name} row {row}) and hole {hole0!r} ({name0} row {row0}) "
+                        "differ only by leading zeros; bornite keeps them as two holes: write them "
+                        "alike if they are one hole, or rename one"
+                    )
+                ],
+            )
+
+
 def _missing_hole_and_collar(
     out: _Collector, name: str, table: pd.DataFrame, holes: pd.Series, collar_holes: set[str]
 ) -> None:
@@ -666,7 +731,7 @@ def _missing_hole_and_collar(
         table.index[first],
         (
             f"hole {h}: {counts[h]} {name} row(s) from row {r} have no collar; add the collar "
-            "or remove the rows (fix() drops them)"
+            "or remove the rows (the fix policy drops them)"
             for h, r in zip(holes[first], table.index[first], strict=True)
         ),
     )
@@ -679,6 +744,7 @@ def _check_sequence(
     start: FloatArray,
     end: FloatArray,
     usable: npt.NDArray[np.bool_],
+    length: _Lengths,
 ) -> None:
     idx = np.flatnonzero(usable)
     if len(idx) == 0:
@@ -701,9 +767,9 @@ def _check_sequence(
         frame["hole"][overlap],
         rows[pos[overlap]],
         (
-            f"hole {h}: interval {_fmt(x)}-{_fmt(y)} m (intervals row {r}) overlaps the "
-            f"interval from {_fmt(p)} m (row {q}) that ends at {_fmt(d)} m; fix the table or "
-            "use FixPolicy(overlap='drop' or 'truncate')"
+            f"hole {h}: interval {length.span(x, y)} (intervals row {r}) overlaps the "
+            f"interval from {length(p)} (row {q}) that ends at {length(d)}; fix the table or "
+            "use the fix policy overlap = 'drop' or 'truncate'"
             for h, x, y, r, p, q, d in zip(
                 frame["hole"][overlap],
                 a[overlap],
@@ -722,8 +788,8 @@ def _check_sequence(
         frame["hole"][gap],
         rows[pos[gap]],
         (
-            f"hole {h}: gap {_fmt(d)}-{_fmt(x)} m before intervals row {r}; fine if the core "
-            "was not sampled (composites stop at gaps), or use FixPolicy(gap='fill')"
+            f"hole {h}: gap {length.span(d, x)} before intervals row {r}; fine if the core "
+            "was not sampled (composites stop at gaps), or use the fix policy gap = 'fill'"
             for h, d, x, r in zip(
                 frame["hole"][gap], deepest[gap], a[gap], rows[pos[gap]], strict=True
             )
@@ -755,9 +821,14 @@ def require_valid(db: DrillholeDatabase, **kwargs: Any) -> ValidationReport:
     """
     report = validate(db, **kwargs)
     if not report.ok:
+        failing = report.problems[~report.problems["kind"].isin(NOTICE_KINDS)]
+        counts = ", ".join(f"{n} {kind}" for kind, n in report.counts().items())
         msg = (
-            f"the drill-hole database is not valid:\n{report.summary()}\n"
-            "correct the files, or choose a repair with bornite.drillholes.fix(db, FixPolicy())"
+            f"the drill-hole database has {len(failing):,} problem(s) ({counts}); the first: "
+            f"{failing['message'].iloc[0]}. List them all with `bornite drillholes validate` "
+            "(--csv FILE), correct the files, or repair them with a fix policy (fix = true, "
+            "or fix = { overlap = 'truncate', ... }, in [drillholes]; fix(db, FixPolicy(...)) "
+            "in Python)"
         )
         raise DrillholeValidationError(msg)
     return report

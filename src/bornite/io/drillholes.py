@@ -109,14 +109,40 @@ def _rename(raw: pd.DataFrame, table: str, mapping: dict[str, str], path: Path) 
         hints = "; ".join(f"{c}: one of {', '.join(_ALIASES[table][c]).upper()}" for c in missing)
         msg = (
             f"{path}: {table} table lacks column(s) {', '.join(missing)} ({hints}); it has "
-            f"{', '.join(map(str, raw.columns))}; pass mapping={{source_column: bornite_name}}"
+            f"{', '.join(map(str, raw.columns))}; map them with --mapping FILE (command line) or "
+            f'mapping = {{ SOURCE = "{missing[0]}" }} ([drillholes] of a run file)'
         )
         raise DataFileError(msg)
     return out
 
 
+def _read_text_table(path: Path) -> pd.DataFrame:
+    """A table with every cell as written (CSV and Excel): hole ids ``007`` and ``7`` stay two
+    ids, as a drilling database means them; numbers are parsed after the columns are known."""
+    if path.suffix.lower() == ".parquet":
+        return read_table(path)
+    return read_table(path, dtype=str)
+
+
+def _typed(table: pd.DataFrame) -> pd.DataFrame:
+    """Columns other than ``hole`` that are wholly numbers become numeric (as pandas would
+    have read them); any other column stays text, for validation to report its values."""
+    out = table.copy()
+    for column in out.columns:
+        if column == "hole" or not (
+            pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column])
+        ):
+            continue
+        text = out[column].astype("string").str.strip()
+        numbers = pd.to_numeric(text, errors="coerce")
+        if bool((numbers.notna() | text.isna() | (text == "")).all()):
+            out[column] = numbers.astype(float)
+    return out
+
+
 def _hole_id(value: object) -> object:
-    """Hole identifier as text; numeric ids read as floats (``1001.0``) lose the ``.0``."""
+    """Hole identifier as text, as written (CSV, Excel); numeric ids of a Parquet table read as
+    floats (``1001.0``) lose the ``.0``."""
     if pd.isna(value):  # type: ignore[call-overload]
         return None
     if isinstance(value, float | np.floating) and float(value).is_integer():
@@ -213,7 +239,7 @@ def read_drillholes(
     factor = FOOT if units == "ft" else 1.0
     paths = {"collar": Path(collar), "survey": Path(survey), "assay": Path(assay)}
     tables = {
-        name: _rename(read_table(path), name, _table_mapping(mapping, name), path)
+        name: _typed(_rename(_read_text_table(path), name, _table_mapping(mapping, name), path))
         for name, path in paths.items()
     }
     c, s, a = tables["collar"], tables["survey"], tables["assay"]

@@ -20,7 +20,7 @@ from bornite.workflows.assessment import (
     write_tract,
 )
 from bornite.workflows.demo import run_demo
-from bornite.workflows.drillholes import validate_files
+from bornite.workflows.drillholes import run_validation, validate_files
 from bornite.workflows.estimate import (
     EstimateSpec,
     load_estimate_spec,
@@ -88,6 +88,7 @@ __all__ = [
     "run_prospect_to_dir",
     "run_tract",
     "run_tract_to_dir",
+    "run_validation",
     "run_wofe",
     "solve_minelib",
     "tract_record",

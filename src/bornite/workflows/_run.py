@@ -51,6 +51,7 @@ __all__ = [
     "RecordTable",
     "RunRecord",
     "TableSchema",
+    "as_toml",
     "finish_stage",
     "input_files",
     "load_run_file",

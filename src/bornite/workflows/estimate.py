@@ -79,6 +79,7 @@ from bornite.workflows._run import (
     RecordTable,
     RunRecord,
     TableSchema,
+    as_toml,
     input_files,
     load_run_file,
     plain,
@@ -138,8 +139,11 @@ class DrillholeSource:
     """``[drillholes]``: the three tables, or a seeded synthetic campaign.
 
     ``mapping`` is a TOML/JSON column-mapping file or an inline table (see
-    ``bornite drillholes validate --mapping``); ``fix = true`` repairs problems with
-    :class:`~bornite.drillholes.FixPolicy` defaults instead of refusing the database.
+    ``bornite drillholes validate --mapping``); ``fix = true`` repairs problems with the
+    default :class:`~bornite.drillholes.FixPolicy` instead of refusing the database, and
+    ``fix = { overlap = "truncate", gap = "fill", ... }`` chooses the repairs (the policy's
+    keys: ``duplicate_collar``, ``no_survey``, ``overlap``, ``gap``, ``beyond_length``,
+    ``below_detection``, ``sentinels``).
     """
 
     collar: Path | None = None
@@ -147,13 +151,38 @@ class DrillholeSource:
     assay: Path | None = None
     mapping: Path | dict[str, Any] | None = None
     units: str = "m"
-    fix: bool = False
+    fix: bool | dict[str, Any] = False
     synthetic_seed: int | None = None
+
+    def policy(self) -> FixPolicy | None:
+        """The repairs to apply (``None``: refuse a database with problems)."""
+        if self.fix is False:
+            return None
+        if self.fix is True:
+            return FixPolicy()
+        assert isinstance(self.fix, dict)
+        allowed = {f.name for f in dataclasses.fields(FixPolicy)}
+        unknown = sorted(set(self.fix) - allowed)
+        if unknown:
+            msg = (
+                f"fix: unknown key(s) {', '.join(unknown)}; allowed keys are "
+                f"{', '.join(sorted(allowed))}"
+            )
+            raise ValidationError(msg)
+        values = dict(self.fix)
+        if "sentinels" in values:
+            values["sentinels"] = tuple(float(v) for v in values["sentinels"])
+        try:
+            return FixPolicy(**values)
+        except ValidationError as error:
+            msg = f"fix: {as_toml(str(error))}"
+            raise ValidationError(msg) from error
 
     def __post_init__(self) -> None:
         if self.units not in ("m", "ft"):
             msg = f"units must be 'm' or 'ft', got {self.units!r}"
             raise ValidationError(msg)
+        self.policy()
         files = [self.collar, self.survey, self.assay]
         if self.synthetic_seed is None and any(f is None for f in files):
             msg = "give collar, survey and assay files (or synthetic_seed for the demo campaign)"
@@ -571,8 +600,9 @@ def run_estimate(spec: EstimateSpec, *, progress: Progress | None = None) -> Est
     grade-tonnage curves and validation, in memory."""
     where = str(spec.source or spec.name)
     db, synthetic = _database(spec.drillholes)
-    if spec.drillholes.fix:
-        db = fix(db, FixPolicy())
+    policy = spec.drillholes.policy()
+    if policy is not None:
+        db = fix(db, policy)
     report = require_valid(db)
     grade = spec.composites.grade
     composites, cut = _composites(spec, db, where)
