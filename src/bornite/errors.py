@@ -20,6 +20,7 @@ __all__ = [
     "ExtrapolationWarning",
     "GradeTonnageError",
     "MissingDependencyError",
+    "NotFittedError",
     "OutputExistsError",
     "RunConfigError",
     "UnitError",
@@ -69,6 +70,11 @@ class OutputExistsError(BorniteError, FileExistsError):
 
 class MissingDependencyError(BorniteError, ImportError):
     """An optional dependency needed for this feature is not installed."""
+
+
+class NotFittedError(ValidationError, AttributeError):
+    """An estimator's result was asked for before ``fit`` (as scikit-learn's error, both a
+    ``ValueError`` and an ``AttributeError``)."""
 
 
 class BorniteWarning(UserWarning):

@@ -21,6 +21,7 @@ from scipy import special, stats
 
 from bornite.assessment.elicitation import validate_elicitation
 from bornite.assessment.pmf import DepositCountPmf
+from bornite.core.estimator import Estimator
 from bornite.core.optimize import nelder_mead_r
 from bornite.errors import ConvergenceError, ValidationError
 
@@ -108,7 +109,7 @@ def _truncated_pmf(
     return first, probs[first:]
 
 
-class NegBinomialPmf:
+class NegBinomialPmf(Estimator):
     """Negative-binomial pmf fitted to weighted N90/N50/N10 elicitations (MapMark4).
 
     Parameters
@@ -244,7 +245,7 @@ class NegBinomialPmf:
         return self
 
 
-class PoissonPmf:
+class PoissonPmf(Estimator):
     """Poisson pmf, given its mean or fitted to weighted N90/N50/N10 elicitations.
 
     Parameters

@@ -30,6 +30,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
+from bornite.core.estimator import Estimator
 from bornite.core.random import SeedLike, as_generator
 from bornite.core.units import (
     grade_column,
@@ -167,7 +168,7 @@ def _grade_expectations(
 
 
 # ---------------------------------------------------------------------------------- model
-class GradeTonnageModel:
+class GradeTonnageModel(Estimator):
     """Probability model of one undiscovered deposit's ore tonnage and metal grades.
 
     Parameters

@@ -26,6 +26,7 @@ import pandas as pd
 
 from bornite.assessment.elicitation import QUANTILE_COLUMNS, validate_elicitation
 from bornite.assessment.pmf import DepositCountPmf
+from bornite.core.estimator import Estimator
 from bornite.errors import ElicitationError, ValidationError
 
 __all__ = ["Mark3Pmf", "SingerMenziePmf", "mark3_probabilities"]
@@ -186,7 +187,7 @@ def _active(elicitation: pd.DataFrame, source: str) -> pd.DataFrame:
     return table[table["Weight"] > 0].reset_index(drop=True)
 
 
-class Mark3Pmf:
+class Mark3Pmf(Estimator):
     """Mark3's pmf from elicited N90/N50/N10 (and N05/N01 when given).
 
     Attributes
@@ -267,7 +268,7 @@ class Mark3Pmf:
         return self
 
 
-class SingerMenziePmf:
+class SingerMenziePmf(Estimator):
     """The five-threshold Mark3 pmf of Singer & Menzie (2010), as MapWizard builds it.
 
     Parameters

@@ -1,5 +1,6 @@
-"""Domain-free primitives: units, random generators and table validators."""
+"""Domain-free primitives: units, random generators, table validators, the estimator base."""
 
+from bornite.core.estimator import Estimator, check_fitted
 from bornite.core.random import SeedLike, as_generator, as_seed_sequence
 from bornite.core.units import (
     GRADE_UNITS,
@@ -16,9 +17,11 @@ from bornite.core.validation import format_rows, require_columns
 __all__ = [
     "GRADE_UNITS",
     "TONNAGE_UNITS",
+    "Estimator",
     "SeedLike",
     "as_generator",
     "as_seed_sequence",
+    "check_fitted",
     "format_rows",
     "from_mass_fraction",
     "grade_column",

@@ -12,6 +12,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from sklearn.base import clone
 
 from bornite.errors import ValidationError
 
@@ -21,7 +22,7 @@ FloatArray = npt.NDArray[np.float64]
 
 
 class _Estimator(Protocol):
-    def get_params(self) -> dict[str, Any]: ...
+    def get_params(self, deep: bool = True) -> dict[str, Any]: ...
 
     def fit(
         self,
@@ -30,7 +31,7 @@ class _Estimator(Protocol):
         hole_ids: npt.ArrayLike | None = None,
     ) -> Any: ...
 
-    def _predict(self, targets: npt.ArrayLike, exclude: Any) -> pd.DataFrame: ...
+    def predict(self, targets: npt.ArrayLike, *, exclude: Any = None) -> pd.DataFrame: ...
 
 
 class CrossValidationResult:
@@ -121,10 +122,9 @@ def cross_validate(
     xyz = np.asarray(coordinates, dtype=float)
     z = np.asarray(values, dtype=float)
     n = xyz.shape[0] if xyz.ndim == 2 else 0
-    params = estimator.get_params()
     if method == "loo":
-        fitted = type(estimator)(**params).fit(xyz, z, hole_ids)
-        result = fitted._predict(xyz, exclude=np.arange(n))
+        fitted = clone(estimator).fit(xyz, z, hole_ids)
+        result = fitted.predict(xyz, exclude=np.arange(n))
     elif method == "loho":
         if hole_ids is None:
             msg = "leave-one-hole-out cross-validation needs hole_ids (one label per sample)"
@@ -140,8 +140,8 @@ def cross_validate(
         parts = []
         for code in range(len(labels)):
             test = codes == code
-            fitted = type(estimator)(**params).fit(xyz[~test], z[~test], holes[~test])
-            part = fitted._predict(xyz[test], exclude=None)
+            fitted = clone(estimator).fit(xyz[~test], z[~test], holes[~test])
+            part = fitted.predict(xyz[test])
             part.index = np.flatnonzero(test)
             parts.append(part)
         result = pd.concat(parts).sort_index()

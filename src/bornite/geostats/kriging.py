@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +22,7 @@ import pandas as pd
 from scipy import linalg
 
 from bornite._config import get_options
+from bornite.core.estimator import Estimator, check_fitted
 from bornite.errors import ValidationError
 from bornite.geostats._kernels import (
     ESTIMATE,
@@ -125,6 +125,21 @@ def block_discretisation(
     return np.stack([g.ravel() for g in grid], axis=1)
 
 
+def _as_exclude(exclude: npt.ArrayLike | None, targets: npt.ArrayLike) -> IntArray | None:
+    """``exclude`` of :meth:`predict` as one sample index per target (``-1``: none)."""
+    if exclude is None:
+        return None
+    out = np.asarray(exclude)
+    m = np.asarray(targets).reshape(-1, 3).shape[0] if np.size(targets) else 0
+    if out.shape != (m,) or not np.issubdtype(out.dtype, np.integer):
+        msg = (
+            f"exclude must hold one whole sample index per target ({m}); got shape "
+            f"{out.shape} of {out.dtype}"
+        )
+        raise ValidationError(msg)
+    return out.astype(np.int64)
+
+
 def _pairwise_sq(a: FloatArray, b: FloatArray) -> FloatArray:
     """Squared distances between the rows of ``a (..., p, 3)`` and ``b (..., q, 3)``.
 
@@ -137,7 +152,7 @@ def _pairwise_sq(a: FloatArray, b: FloatArray) -> FloatArray:
     return np.asarray(np.maximum(d2, 0.0))
 
 
-class _KrigingBase:
+class _KrigingBase(Estimator):
     """Shared fitting, search and batched solving of simple and ordinary kriging."""
 
     _ordinary = True
@@ -158,20 +173,6 @@ class _KrigingBase:
         self.discretisation = discretisation
         self.chunk_size = chunk_size
         self.n_jobs = n_jobs
-
-    # ------------------------------------------------------------------ parameters
-    def get_params(self) -> dict[str, Any]:
-        """Constructor parameters, as scikit-learn's ``get_params(deep=False)``."""
-        names = ["variogram", "neighbourhood", "block_size", "discretisation", "chunk_size"]
-        names += ["n_jobs", *self._extra_params()]
-        return {name: getattr(self, name) for name in names}
-
-    def _extra_params(self) -> list[str]:
-        return []
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({args})"
 
     # ------------------------------------------------------------------------- fit
     def fit(
@@ -269,7 +270,9 @@ class _KrigingBase:
         return total
 
     # ---------------------------------------------------------------------- predict
-    def predict(self, targets: npt.ArrayLike) -> pd.DataFrame:
+    def predict(
+        self, targets: npt.ArrayLike, *, exclude: npt.ArrayLike | None = None
+    ) -> pd.DataFrame:
         """Estimate at target points or block centroids.
 
         Parameters
@@ -277,6 +280,10 @@ class _KrigingBase:
         targets : array-like, shape (m, 3)
             Easting, northing, elevation of the target points (point support) or of the block
             centroids (when ``block_size`` was given).
+        exclude : array-like of int, shape (m,), optional
+            For each target, the index of one fitted sample to leave out of its
+            neighbourhood (leave-one-out cross-validation: target ``i`` is sample
+            ``exclude[i]``); ``-1`` leaves none out.
 
         Returns
         -------
@@ -288,10 +295,11 @@ class _KrigingBase:
             ``sum_weights``. Targets with fewer than ``min_samples`` samples in the search
             ellipsoid get NaN and ``n_samples = 0``. ``attrs`` records the method and support.
         """
-        return self._predict(targets, exclude=None)
+        return self._predict(targets, exclude)
 
-    def _predict(self, targets: npt.ArrayLike, exclude: IntArray | None) -> pd.DataFrame:
-        self._check_fitted()
+    def _predict(self, targets: npt.ArrayLike, exclude: npt.ArrayLike | None) -> pd.DataFrame:
+        check_fitted(self, "coordinates_")
+        exclude = _as_exclude(exclude, targets)
         points = _as_points(targets, "targets")
         m = points.shape[0]
         out = {name: np.full(m, np.nan) for name in KRIGING_COLUMNS}
@@ -328,11 +336,6 @@ class _KrigingBase:
         table.attrs["method"] = "ordinary kriging" if self._ordinary else "simple kriging"
         table.attrs["support"] = "point" if self.block_size is None else "block"
         return table
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "coordinates_"):
-            msg = f"this {type(self).__name__} is not fitted yet; call fit(coordinates, values)"
-            raise ValidationError(msg)
 
     def _auto_chunk(self, k: int) -> int:
         if self.searcher_ is None:  # (b, n) right-hand sides over the discretisation points
@@ -605,9 +608,6 @@ class SimpleKriging(_KrigingBase):
         )
         self.mean = mean
 
-    def _extra_params(self) -> list[str]:
-        return ["mean"]
-
     def _check_extra(self) -> None:
         if not np.isfinite(self.mean):
             msg = f"simple kriging needs a finite known mean; got {self.mean!r}"
@@ -617,7 +617,7 @@ class SimpleKriging(_KrigingBase):
         return float(self.mean)
 
 
-class InverseDistance:
+class InverseDistance(Estimator):
     """Inverse-distance weighting with an optional anisotropic search neighbourhood.
 
     Parameters
@@ -655,18 +655,6 @@ class InverseDistance:
         self.neighbourhood = neighbourhood
         self.chunk_size = chunk_size
 
-    def get_params(self) -> dict[str, Any]:
-        """Constructor parameters."""
-        return {
-            "power": self.power,
-            "neighbourhood": self.neighbourhood,
-            "chunk_size": self.chunk_size,
-        }
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"InverseDistance({args})"
-
     def fit(
         self,
         coordinates: npt.ArrayLike,
@@ -693,15 +681,16 @@ class InverseDistance:
         )
         return self
 
-    def predict(self, targets: npt.ArrayLike) -> pd.DataFrame:
+    def predict(
+        self, targets: npt.ArrayLike, *, exclude: npt.ArrayLike | None = None
+    ) -> pd.DataFrame:
         """Estimates at target points; columns ``estimate``, ``n_samples``,
-        ``mean_distance``, ``sum_weights``."""
-        return self._predict(targets, exclude=None)
+        ``mean_distance``, ``sum_weights``; ``exclude`` as :meth:`OrdinaryKriging.predict`."""
+        return self._predict(targets, exclude)
 
-    def _predict(self, targets: npt.ArrayLike, exclude: IntArray | None) -> pd.DataFrame:
-        if not hasattr(self, "coordinates_"):
-            msg = "this InverseDistance is not fitted yet; call fit(coordinates, values)"
-            raise ValidationError(msg)
+    def _predict(self, targets: npt.ArrayLike, exclude: npt.ArrayLike | None) -> pd.DataFrame:
+        check_fitted(self, "coordinates_")
+        exclude = _as_exclude(exclude, targets)
         points = _as_points(targets, "targets")
         m, n = points.shape[0], self.n_samples_
         k = n if self.searcher_ is None else min(n, self.searcher_.neighbourhood.max_samples)
