@@ -40,6 +40,7 @@ variable glossary.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
@@ -438,6 +439,15 @@ def _check_depths(
             raise RunConfigError(msg)
         if not 0 <= prob <= 1:
             msg = f"depth interval {k}: probability must lie in [0, 1], got {prob:g}"
+            raise RunConfigError(msg)
+    order = sorted(range(len(rows)), key=lambda k: rows[k][0])
+    for a, b in itertools.pairwise(order):
+        if rows[b][0] <= rows[a][1]:
+            msg = (
+                f"depth intervals {a + 1} ({rows[a][0]:g}-{rows[a][1]:g} m) and {b + 1} "
+                f"({rows[b][0]:g}-{rows[b][1]:g} m) overlap; each depth belongs to one interval "
+                f"(whole metres, bounds included: the next one starts at {rows[a][1] + 1:g} m)"
+            )
             raise RunConfigError(msg)
     total = sum(row[2] for row in rows)
     if abs(total - 1.0) > 1e-6:

@@ -18,6 +18,11 @@ DIMS: tuple[str, str, str] = ("easting", "northing", "elevation")
 FloatArray = npt.NDArray[np.float64]
 
 
+#: The largest grid bornite builds: a billion blocks (a grid of one variable of that size
+#: takes 8 GB). Larger ones are almost always a block size in the wrong unit.
+MAX_BLOCKS = 1_000_000_000
+
+
 @dataclass(frozen=True)
 class BlockGrid:
     """A regular grid of blocks aligned with easting, northing and elevation.
@@ -64,6 +69,14 @@ class BlockGrid:
             raise ValidationError(msg)
         if not all(n >= 1 for n in shape):
             msg = f"shape must be >= 1 block in every direction, got {shape}"
+            raise ValidationError(msg)
+        blocks = shape[0] * shape[1] * shape[2]
+        if blocks > MAX_BLOCKS:
+            msg = (
+                f"a grid of {shape[0]:,} x {shape[1]:,} x {shape[2]:,} = {blocks:,} blocks of "
+                f"{' x '.join(f'{s:g}' for s in size)} m is beyond bornite's {MAX_BLOCKS:,}; "
+                "check the block size (metres) and the grid's extent"
+            )
             raise ValidationError(msg)
         object.__setattr__(self, "origin", origin)
         object.__setattr__(self, "block_size", size)

@@ -17,6 +17,9 @@ def read_text(path: Path) -> str:
     DataFileError
         When the file is missing or unreadable, naming it.
     """
+    if path.is_dir():
+        msg = f"{path}: is a folder, not a file; give the file inside it"
+        raise DataFileError(msg)
     if not path.is_file():
         msg = f"{path}: file not found; check the path"
         raise DataFileError(msg)

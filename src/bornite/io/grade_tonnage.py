@@ -54,10 +54,16 @@ def read_table(path: str | Path, **kwargs: object) -> pd.DataFrame:
     CSV files that are not UTF-8 are retried as latin-1 (the USGS databases are latin-1).
     """
     path = Path(path)
+    if path.is_dir():
+        msg = f"{path}: is a folder, not a file; give the file inside it"
+        raise DataFileError(msg)
     if not path.is_file():
         msg = f"{path}: file not found; check the path"
         raise DataFileError(msg)
     suffix = path.suffix.lower()
+    if path.stat().st_size == 0:
+        msg = f"{path}: is empty; give a table with a header line and rows"
+        raise DataFileError(msg)
     try:
         if suffix in {".xlsx", ".xls"}:
             return pd.read_excel(path, **kwargs)  # type: ignore[call-overload]
@@ -194,12 +200,28 @@ def read_grade_tonnage(
     except (DataFileError, ValidationError) as error:
         msg = f"{path}: {error}"
         raise DataFileError(msg) from error
-    has_tonnage = np.isfinite(table["ore_t"].to_numpy(dtype=float)) & (table["ore_t"] > 0)
+    ore = table["ore_t"].to_numpy(dtype=float)
+    # Missing and zero tonnages mean "not reported" in compilations (the USGS 2008 table has
+    # both): those deposits are left out, with a warning naming them. A negative or infinite
+    # tonnage is an error in the table.
+    impossible = ~np.isnan(ore) & ~(np.isfinite(ore) & (ore >= 0))
+    if impossible.any():
+        rows = table.index[impossible]
+        shown = ", ".join(
+            f"row {r} ({v:g} t)" for r, v in zip(rows[:5], ore[impossible][:5], strict=False)
+        )
+        msg = (
+            f"{path}: {int(impossible.sum())} deposit(s) with a negative or infinite ore "
+            f"tonnage: {shown}{' ...' if impossible.sum() > 5 else ''}; correct the tonnage, "
+            "or leave the cell empty to leave the deposit out"
+        )
+        raise DataFileError(msg)
+    has_tonnage = ~np.isnan(ore) & (ore > 0)
     dropped = int((~has_tonnage).sum())
     if dropped:
         rows = ", ".join(map(str, table.index[~has_tonnage][:10]))
         logger.warning(
-            "%s: %d row(s) without a positive ore tonnage left out (rows %s%s)",
+            "%s: %d row(s) without an ore tonnage (empty or 0) left out (rows %s%s)",
             path,
             dropped,
             rows,

@@ -251,9 +251,47 @@ def read_minelib_precedence(
                         "(the number of blocks in the .upit file)"
                     )
                     raise DataFileError(msg)
+        if block in numbers[2:]:
+            msg = (
+                f"{path}, line {number}: block {block} lists itself as a predecessor; a block "
+                "cannot have to be mined before itself: remove it from its line"
+            )
+            raise DataFileError(msg)
         sources.extend([block] * (len(numbers) - 2))
         targets.extend(numbers[2:])
-    return np.asarray(sources, dtype=np.int64), np.asarray(targets, dtype=np.int64)
+    source = np.asarray(sources, dtype=np.int64)
+    target = np.asarray(targets, dtype=np.int64)
+    _refuse_cycles(source, target, path, seen)
+    return source, target
+
+
+def _refuse_cycles(source: IntArray, target: IntArray, path: Path, lines: dict[int, int]) -> None:
+    """Refuse precedences that go round in a circle (``a`` before ``b`` before ``a``).
+
+    Strongly connected components of the arc graph (Tarjan's algorithm in SciPy, linear in
+    blocks and arcs): any component of more than one block is a cycle.
+    """
+    if source.size == 0:
+        return
+    from scipy.sparse import coo_matrix  # noqa: PLC0415
+    from scipy.sparse.csgraph import connected_components  # noqa: PLC0415
+
+    n = int(max(source.max(), target.max())) + 1
+    graph = coo_matrix(
+        (np.ones(source.size, dtype=np.int8), (source, target)), shape=(n, n)
+    ).tocsr()
+    count, labels = connected_components(graph, directed=True, connection="strong")
+    if count == n:
+        return
+    sizes = np.bincount(labels)
+    cyclic = np.flatnonzero(sizes[labels] > 1)
+    shown = ", ".join(f"{b} (line {lines.get(int(b), '?')})" for b in cyclic[:6])
+    msg = (
+        f"{path}: the precedences go round in a circle through {cyclic.size} block(s): "
+        f"{shown}{' ...' if cyclic.size > 6 else ''}; each block must be mined after its "
+        "predecessors only, so correct those lines"
+    )
+    raise DataFileError(msg)
 
 
 def read_minelib_blocks(path: str | Path) -> pd.DataFrame:

@@ -105,6 +105,9 @@ def read_raster(
     """
     rasterio = _rasterio()
     path = Path(path)
+    if path.is_dir():
+        msg = f"{path}: is a folder, not a raster file; give the file inside it"
+        raise DataFileError(msg)
     if not path.is_file():
         msg = f"{path}: raster file not found; check the path"
         raise DataFileError(msg)

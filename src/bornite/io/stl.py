@@ -25,6 +25,9 @@ def read_stl(path: str | Path) -> npt.NDArray[np.float64]:
         When the file is missing, truncated, or holds no triangles.
     """
     path = Path(path)
+    if path.is_dir():
+        msg = f"{path}: is a folder, not a file; give the file inside it"
+        raise DataFileError(msg)
     if not path.is_file():
         msg = f"{path}: file not found; check the path"
         raise DataFileError(msg)

@@ -79,6 +79,12 @@ def read_vector(
     except Exception as error:  # pyogrio raises its own DataSourceError family
         msg = f"{path}: not a readable vector file ({error}); check the file and layer"
         raise DataFileError(msg) from error
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry is None:
+        msg = (
+            f"{path}: has no geometry (a plain table?); give points as a GeoPackage, "
+            "shapefile or GeoJSON in the rasters' CRS"
+        )
+        raise DataFileError(msg)
     if len(frame) == 0:
         msg = f"{path}: holds no features"
         raise DataFileError(msg)

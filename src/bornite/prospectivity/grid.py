@@ -301,6 +301,24 @@ def check_layer(layer: xr.DataArray | xr.Dataset, name: str = "layer") -> None:
                 raise ValidationError(msg)
 
 
+def _same_crs(a: str | None, b: str | None) -> bool:
+    """Two CRS strings name the same CRS (``EPSG:32645`` and its WKT are one; with pyproj,
+    from the ``geo`` extra, else compared as text); ``None`` only equals ``None``."""
+    if a is None or b is None:
+        return a is b
+    if "".join(str(a).split()).upper() == "".join(str(b).split()).upper():
+        return True
+    try:
+        from pyproj import CRS  # noqa: PLC0415 (optional dependency)
+        from pyproj.exceptions import CRSError  # noqa: PLC0415
+    except ImportError:
+        return False
+    try:
+        return bool(CRS.from_user_input(a) == CRS.from_user_input(b))
+    except CRSError:
+        return False
+
+
 def stack_layers(layers: Mapping[str, xr.DataArray] | xr.Dataset) -> xr.Dataset:
     """Stack evidence layers that share one grid into a Dataset (one variable per layer).
 
@@ -326,6 +344,12 @@ def stack_layers(layers: Mapping[str, xr.DataArray] | xr.Dataset) -> xr.Dataset:
             msg = (
                 f"layer {name!r}: grid {grid.shape} at {grid.origin} differs from layer "
                 f"{first_name!r} ({reference.shape} at {reference.origin}); resample it first"
+            )
+            raise ValidationError(msg)
+        if not _same_crs(grid.crs, reference.crs):
+            msg = (
+                f"layer {name!r} is in CRS {grid.crs or 'none'} but layer {first_name!r} in "
+                f"{reference.crs or 'none'}; reproject the layers to one CRS first"
             )
             raise ValidationError(msg)
     data = xr.Dataset(

@@ -116,7 +116,10 @@ def load_toml(path: str | Path) -> dict[str, Any]:
     try:
         with path.open("rb") as stream:
             return tomllib.load(stream)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
+        msg = f"{path}: is not UTF-8 text (byte {error.start}); save the run file as UTF-8"
+        raise RunConfigError(msg) from error
+    except tomllib.TOMLDecodeError as error:
         msg = f"{path}: not valid TOML ({error}); fix the file"
         raise RunConfigError(msg) from error
     except OSError as error:
@@ -131,7 +134,11 @@ def resolve_path(value: str | Path, base: Path) -> Path:
 
 
 def _check_keys(
-    table: Any, allowed: set[str], where: str, required: set[str] | frozenset[str] = frozenset()
+    table: Any,
+    allowed: set[str],
+    where: str,
+    required: set[str] | frozenset[str] = frozenset(),
+    what: str = "key",
 ) -> dict[str, Any]:
     """``table`` as a dict after checking its keys (catches typos in run files)."""
     if not isinstance(table, Mapping):
@@ -140,13 +147,13 @@ def _check_keys(
     unknown = sorted(set(table) - allowed)
     if unknown:
         msg = (
-            f"{where}: unknown key(s) {', '.join(unknown)}; allowed keys are "
+            f"{where}: unknown {what}(s) {', '.join(unknown)}; allowed {what}s are "
             f"{', '.join(sorted(allowed))}"
         )
         raise RunConfigError(msg)
     missing = sorted(required - set(table))
     if missing:
-        msg = f"{where}: missing key(s) {', '.join(missing)}"
+        msg = f"{where}: missing {what}(s) {', '.join(missing)}"
         raise RunConfigError(msg)
     return dict(table)
 
@@ -331,7 +338,7 @@ def load_run_file(
     path = Path(path)
     allowed = {*tables, "name"} if named else set(tables)
     required = {name for name, schema in tables.items() if schema.required}
-    data = _check_keys(load_toml(path), allowed, str(path), required)
+    data = _check_keys(load_toml(path), allowed, str(path), required, "table")
     parts: dict[str, Any] = {}
     for table, schema in tables.items():
         where = f"{path} [{table}]"

@@ -176,6 +176,18 @@ class DepositCountSpec:
         if self.method == "custom" and (self.n_deposits is None or self.probabilities is None):
             msg = "method 'custom' needs n_deposits and probabilities"
             raise RunConfigError(msg)
+        if self.method == "custom":
+            assert self.n_deposits is not None
+            assert self.probabilities is not None
+            custom_pmf(self.n_deposits, self.probabilities)  # refuses bad numbers now
+        if self.probabilities is not None:
+            total = float(sum(self.probabilities))
+            if not abs(total - 1.0) <= 1e-6:
+                msg = (
+                    f"probabilities sum to {total:.6g}, not 1; give the probability of each "
+                    "number of deposits in n_deposits (they must add up to 1)"
+                )
+                raise RunConfigError(msg)
         if self.method == "deposit-density" and self.area_km2 is None:
             msg = "method 'deposit-density' needs area_km2 (the tract area)"
             raise RunConfigError(msg)

@@ -567,7 +567,11 @@ def _krige(
     """Ordinary block kriging of the composites on the run's grid (inside its wireframe)."""
     grade = spec.composites.grade
     xyz = composites[list(_AXES)].to_numpy(dtype=float)
-    grid = _grid(spec.grid, xyz)
+    try:
+        grid = _grid(spec.grid, xyz)
+    except ValidationError as error:
+        msg = f"{where} [grid]: {error}"
+        raise RunConfigError(msg) from error
     mask = None
     if spec.grid.wireframe is not None:
         factor = FOOT if spec.grid.wireframe_units == "ft" else 1.0

@@ -367,8 +367,8 @@ def model_from_table(
     index = np.rint(steps).astype(np.int64)
     if np.abs(steps - index).max() > 1e-6:
         msg = (
-            f"{where}: block centroids are not on a regular grid of {tuple(size)} m blocks; "
-            "check [model] block_size"
+            f"{where}: block centroids are not on a regular grid of "
+            f"{' x '.join(f'{v:g}' for v in size)} m blocks; check [model] block_size"
         )
         raise RunConfigError(msg)
     shape = tuple(int(v) for v in index.max(axis=0) + 1)
