@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from bornite.blockmodel import BlockGrid
@@ -68,3 +69,19 @@ def test_porphyry_generator_matches_published_statistics():
     assert p10 == pytest.approx(34, rel=0.15)
     assert p90 == pytest.approx(1438, rel=0.15)
     assert isinstance(PorphyryDeposit().peak_grade, float)
+
+
+def test_the_bundled_topography_is_the_generators():
+    """``datasets/data/demo/topography.csv`` is ``synthetic_topography()`` to its 0.1 m, and
+    every collar of the demo campaign lies on the valley floor."""
+    from bornite.datasets import demo_dir, synthetic_topography  # noqa: PLC0415
+
+    bundled = pd.read_csv(demo_dir() / "topography.csv")
+    made = synthetic_topography()
+    np.testing.assert_allclose(bundled.to_numpy(), made.to_numpy(), atol=0.05)
+    deposit = PorphyryDeposit()
+    east, north = np.meshgrid(np.arange(150.0, 851.0, 80.0), np.arange(150.0, 851.0, 80.0))
+    r = np.hypot(east - deposit.centre[0], north - deposit.centre[1])
+    assert r.max() < 520.0  # inside the flat valley floor
+    assert made["elevation"].min() == deposit.surface
+    assert 250.0 < made["elevation"].max() < 400.0

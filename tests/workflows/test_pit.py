@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from bornite.errors import RunConfigError
-from bornite.workflows.pit import load_pit_spec, model_from_table, run_pit, run_pit_to_dir
+from bornite.workflows.pit import load_pit_spec, pit_record, run_pit, run_pit_to_dir
 
 RUN = """
 name = "toy porphyry"
@@ -139,23 +139,6 @@ def test_domains_set_recovery_and_slopes(tmp_path):
     assert result.arcs != plain.arcs
 
 
-def test_model_from_table_rebuilds_the_grid_and_refuses_off_grid_rows():
-    table = pd.DataFrame(
-        {"easting": [5.0, 15.0], "northing": [5.0, 5.0], "elevation": [2.5, 7.5], "cu_pct": [1, 2]}
-    )
-    model = model_from_table(table, (10.0, 10.0, 5.0))
-    assert dict(model.sizes) == {"easting": 2, "northing": 1, "elevation": 2}
-    assert int(model["present"].sum()) == 2
-    assert np.isnan(model["cu_pct"].values).sum() == 2
-    with pytest.raises(RunConfigError, match="not on a regular grid"):
-        model_from_table(table, (4.0, 10.0, 5.0))
-    # up to a surface at 22 m: the grid (top at 10 m) grows by three 5 m benches (top 25 m)
-    raised = model_from_table(table, (10.0, 10.0, 5.0), surface=22.0)
-    assert raised.sizes["elevation"] == 5
-    assert float(raised["elevation"].max()) == 22.5
-    assert not raised["present"].values[:, :, 2:].any()
-
-
 def test_run_file_errors_name_the_table_and_key(tmp_path):
     _model(tmp_path, with_json=False)
     with pytest.raises(RunConfigError, match=r"block size is unknown"):
@@ -229,3 +212,26 @@ def test_unknown_domain_labels_are_refused(tmp_path):
     (tmp_path / "pit.toml").write_text(text)
     with pytest.raises(RunConfigError, match="names domain"):
         run_pit(load_pit_spec(tmp_path / "pit.toml"))
+
+
+def test_topography_and_padding_make_the_walls_reach_the_ground(tmp_path):
+    _model(tmp_path)
+    (tmp_path / "topo.csv").write_text(
+        # a slope from -120 m in the west to -40 m in the east, over the model (top -75 m)
+        "easting,northing,elevation\n400,700,-120\n1200,700,-40\n400,1400,-120\n1200,1400,-40\n"
+    )
+    path = _run_file(tmp_path, size='topography = "topo.csv"\npad = 50.0')
+    result = run_pit(load_pit_spec(path))
+    fraction = result.model["below_surface"].values
+    assert (fraction == 0).any()  # air above the ground
+    assert ((fraction > 0) & (fraction < 1)).any()  # blocks the ground cuts
+    tonnes = result.values["tonnes"].values
+    assert (tonnes[fraction == 0] == 0).all()
+    flat = run_pit(load_pit_spec(_run_file(tmp_path)))
+    # 50 m of padding: two 25 m blocks on each side
+    assert result.model.sizes["easting"] == flat.model.sizes["easting"] + 4
+    record = pit_record(result)
+    assert "topography" in {i.role for i in record.inputs}
+    both = _run_file(tmp_path, size='topography = "topo.csv"\nsurface = 10.0')
+    with pytest.raises(RunConfigError, match="not both"):
+        load_pit_spec(both)

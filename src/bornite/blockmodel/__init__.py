@@ -12,6 +12,7 @@ from bornite.blockmodel.resources import (
     grade_tonnage_curve,
     resource_by_class,
 )
+from bornite.blockmodel.table import Surface, below_surface, model_from_table
 from bornite.blockmodel.validation import (
     CompositeCheck,
     check_against_composites,
@@ -26,6 +27,8 @@ __all__ = [
     "BlockGrid",
     "CompositeCheck",
     "PointEstimator",
+    "Surface",
+    "below_surface",
     "check_against_composites",
     "classify",
     "clip_negative_grades",
@@ -36,6 +39,7 @@ __all__ = [
     "grade_shell",
     "grade_tonnage_curve",
     "inside_wireframe",
+    "model_from_table",
     "resource_by_class",
     "swath",
 ]

@@ -5,6 +5,7 @@ from bornite.datasets.deposit import (
     block_truth,
     synthetic_drill_campaign,
     synthetic_porphyry_deposit,
+    synthetic_topography,
     truth_at,
 )
 from bornite.datasets.examples import demo_dir
@@ -22,5 +23,6 @@ __all__ = [
     "synthetic_drill_campaign",
     "synthetic_porphyry_deposit",
     "synthetic_region",
+    "synthetic_topography",
     "truth_at",
 ]

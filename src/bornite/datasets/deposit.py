@@ -24,6 +24,7 @@ __all__ = [
     "block_truth",
     "synthetic_drill_campaign",
     "synthetic_porphyry_deposit",
+    "synthetic_topography",
     "truth_at",
 ]
 
@@ -242,3 +243,56 @@ def synthetic_drill_campaign(
         }
     )
     return collar, survey, assay
+
+
+def synthetic_topography(
+    deposit: PorphyryDeposit | None = None,
+    *,
+    extent: tuple[float, float, float, float] = (-1000.0, 2000.0, -1000.0, 2000.0),
+    spacing: float = 100.0,
+    valley_radius: float = 520.0,
+    ridge_radius: float = 900.0,
+    relief: float = 300.0,
+    seed: SeedLike = 0,
+) -> pd.DataFrame:
+    """A surveyed topographic surface around the synthetic deposit: a mountain valley over it.
+
+    The deposit (and every collar of :func:`synthetic_drill_campaign`'s default grid) lies
+    under a flat valley floor at ``deposit.surface``; from ``valley_radius`` to
+    ``ridge_radius`` metres from the intrusion's centre (in plan) the ground rises by
+    ``relief`` metres along a smooth step ``3u^2 - 2u^3``, with a seeded undulation of up to
+    10 % of the relief that the same step fades out on the valley floor: hillsides of about
+    40 degrees, as in high mountain belts. Pit walls that leave the valley cut into the
+    hills, which is where much of a porphyry pit's waste comes from.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``easting``, ``northing``, ``elevation`` every ``spacing`` metres over ``extent``
+        (west, east, south, north), elevations to 0.1 m.
+
+    Examples
+    --------
+    >>> topo = synthetic_topography()
+    >>> len(topo), float(topo["elevation"].min()), float(topo["elevation"].max()) > 150
+    (961, 0.0, True)
+    """
+    deposit = deposit or PorphyryDeposit()
+    if not (spacing > 0 and 0 <= valley_radius < ridge_radius and relief >= 0):
+        msg = (
+            "need spacing > 0, 0 <= valley_radius < ridge_radius and relief >= 0; got "
+            f"{spacing}, {valley_radius}, {ridge_radius}, {relief}"
+        )
+        raise ValidationError(msg)
+    rng = as_generator(seed)
+    east = np.arange(extent[0], extent[1] + 1e-9, spacing)
+    north = np.arange(extent[2], extent[3] + 1e-9, spacing)
+    e, n = (a.ravel() for a in np.meshgrid(east, north, indexing="xy"))
+    r = np.hypot(e - deposit.centre[0], n - deposit.centre[1])
+    u = np.clip((r - valley_radius) / (ridge_radius - valley_radius), 0.0, 1.0)
+    step = u * u * (3.0 - 2.0 * u)
+    k = rng.normal(0.0, 1.0 / 700.0, size=(6, 2))
+    phase = rng.uniform(0.0, 2.0 * np.pi, size=6)
+    wave = np.cos(np.column_stack([e, n]) @ k.T + phase).sum(axis=1) / np.sqrt(6.0)
+    elevation = deposit.surface + step * relief * (1.0 + 0.1 * wave)
+    return pd.DataFrame({"easting": e, "northing": n, "elevation": np.round(elevation, 1)})

@@ -45,6 +45,7 @@ from bornite.io.raster import (
     write_raster,
 )
 from bornite.io.stl import read_stl
+from bornite.io.surface import read_surface
 from bornite.io.vector import points_to_cells, read_points, read_vector, write_targets
 
 __all__ = [
@@ -79,6 +80,7 @@ __all__ = [
     "read_raef_parameters",
     "read_raster",
     "read_stl",
+    "read_surface",
     "read_table",
     "read_tract_pmfs",
     "read_vector",

@@ -258,6 +258,7 @@ def block_values(
     density: float | str = 2.7,
     domain: str | None = None,
     revenue_factor: float = 1.0,
+    in_situ: str | None = None,
 ) -> xr.Dataset:
     """Economic value of every block, with the process-or-waste decision.
 
@@ -275,6 +276,10 @@ def block_values(
         Variable with the domain of each block, for ``domain_recovery``.
     revenue_factor : float
         Multiplier of the prices for this valuation.
+    in_situ : str, optional
+        Variable with the fraction (0-1) of each block that is rock, below the topographic
+        surface (``below_surface`` of :func:`bornite.blockmodel.model_from_table`): tonnes,
+        metal, revenue and costs scale with it, and air (0) costs nothing to remove.
 
     Returns
     -------
@@ -286,8 +291,9 @@ def block_values(
 
     Notes
     -----
-    With tonnes ``T`` (density x volume), grade ``g_e`` (mass fraction), mining recovery
-    ``MR``, dilution ``D``, recovery ``r_e``, price ``p_e``, selling cost ``s_e``, royalty
+    With tonnes ``T`` (density x volume, times the in-situ fraction), grade ``g_e`` (mass
+    fraction), mining recovery ``MR``, dilution ``D``, recovery ``r_e``, price ``p_e``,
+    selling cost ``s_e``, royalty
     ``y``, revenue factor ``f`` and the block's depth ``h`` below the reference elevation:
 
     .. math::
@@ -337,6 +343,15 @@ def block_values(
         msg = f"density must be >= 0 t/m^3 in every block; {int((rho < 0).sum())} are negative"
         raise ValidationError(msg)
     tonnes = rho * volume
+    if in_situ is not None:
+        if in_situ not in model:
+            msg = f"block model has no in-situ fraction variable {in_situ!r}"
+            raise ValidationError(msg)
+        fraction = np.nan_to_num(model[in_situ].values.astype(float), nan=0.0)
+        if (fraction < 0).any() or (fraction > 1).any():
+            msg = f"{in_situ} must lie between 0 and 1 in every block"
+            raise ValidationError(msg)
+        tonnes = tonnes * fraction
     elevation = np.broadcast_to(model["elevation"].values[None, None, :], shape)
     reference = (
         float(model["elevation"].values.max())

@@ -22,11 +22,10 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from bornite.blockmodel import CATEGORY_NAMES, DIMS, BlockGrid
+from bornite.blockmodel import CATEGORY_NAMES, DIMS, BlockGrid, Surface, model_from_table
 from bornite.core.units import grade_column, is_grade_column, parse_grade_column
-from bornite.core.validation import require_columns
 from bornite.errors import BorniteError, ConvergenceError, RunConfigError, ValidationError
-from bornite.io import read_table, write_json, write_table
+from bornite.io import read_surface, read_table, write_json, write_table
 from bornite.io.minelib import read_minelib
 from bornite.pit import (
     DEFAULT_REVENUE_FACTORS,
@@ -64,7 +63,6 @@ __all__ = [
     "PitRunSpec",
     "ShellSpec",
     "load_pit_spec",
-    "model_from_table",
     "pit_record",
     "run_pit",
     "run_pit_to_dir",
@@ -157,6 +155,14 @@ class ModelSpec:
     surface : float, optional
         Elevation (m) of a flat topographic surface: the grid is extended upward with
         waste blocks up to it (an estimate's grid often stops below the surface).
+    topography : Path, optional
+        The topographic surface instead: survey points (CSV ``easting, northing,
+        elevation``) or a GeoTIFF elevation model (:func:`bornite.io.read_surface`). Blocks
+        are rock below it (the block it cuts in proportion) and air above it.
+    pad : float
+        Metres of waste blocks added around the block model in easting and northing, so
+        that the pit walls can reach beyond the estimated blocks (about the pit's depth for
+        45-degree walls).
     """
 
     block_model: Path
@@ -164,12 +170,20 @@ class ModelSpec:
     grade: str | None = None
     grade_unit: str = "%"
     surface: float | None = None
+    topography: Path | None = None
+    pad: float = 0.0
     density: float | str = 2.7
     domain: str | None = None
     category: str = "category"
     scheme: str | None = None
 
     def __post_init__(self) -> None:
+        if self.surface is not None and self.topography is not None:
+            msg = "give surface (a flat elevation) or topography (a file), not both"
+            raise RunConfigError(msg)
+        if not (np.isfinite(self.pad) and self.pad >= 0):
+            msg = f"pad must be a distance >= 0 m, got {self.pad}"
+            raise RunConfigError(msg)
         if self.block_size is not None:
             size = tuple(self.block_size)
             if len(size) != 3 or not all(isinstance(v, int | float) and v > 0 for v in size):
@@ -243,7 +257,7 @@ class PitRunSpec:
 
 
 _TABLES = {
-    "model": TableSchema(ModelSpec, required=True, paths=("block_model",)),
+    "model": TableSchema(ModelSpec, required=True, paths=("block_model", "topography")),
     "economics": TableSchema(PitEconomics, required=True),
     "slopes": TableSchema(SlopeSet),
     "shells": TableSchema(ShellSpec),
@@ -347,58 +361,6 @@ def _scheme(spec: ModelSpec) -> str:
     return scheme
 
 
-def model_from_table(
-    table: pd.DataFrame,
-    block_size: tuple[float, float, float],
-    *,
-    surface: float | None = None,
-    where: str = "block model",
-) -> xr.Dataset:
-    """Rebuild the regular block model from a table of block centroids.
-
-    Cells of the grid with no row get missing values (waste rock at zero grade in the pit).
-    With ``surface``, benches are added on top until the grid reaches that elevation.
-    """
-    require_columns(table, DIMS, name=where)
-    xyz = table[list(DIMS)].to_numpy(dtype=float)
-    size = np.asarray(block_size, dtype=float)
-    low = xyz.min(axis=0)
-    steps = (xyz - low) / size
-    index = np.rint(steps).astype(np.int64)
-    if np.abs(steps - index).max() > 1e-6:
-        msg = (
-            f"{where}: block centroids are not on a regular grid of "
-            f"{' x '.join(f'{v:g}' for v in size)} m blocks; check [model] block_size"
-        )
-        raise RunConfigError(msg)
-    shape = tuple(int(v) for v in index.max(axis=0) + 1)
-    if surface is not None:
-        top = low[2] - size[2] / 2 + shape[2] * size[2]
-        extra = max(0, int(np.ceil((surface - top) / size[2] - 1e-9)))
-        shape = (shape[0], shape[1], shape[2] + extra)
-    grid = BlockGrid(tuple(low - size / 2), tuple(size), shape)  # type: ignore[arg-type]
-    flat = np.ravel_multi_index(tuple(index.T), shape)
-    if np.unique(flat).size != flat.size:
-        msg = f"{where}: two rows share a block; the table must have one row per block"
-        raise RunConfigError(msg)
-    variables: dict[str, np.ndarray] = {}
-    for column in table.columns:
-        if column in DIMS:
-            continue
-        series = table[column]
-        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-            full = np.full(grid.n_blocks, np.nan)
-            full[flat] = series.to_numpy(dtype=float)
-        else:
-            full = np.full(grid.n_blocks, None, dtype=object)
-            full[flat] = series.astype(object).to_numpy()
-        variables[str(column)] = full
-    present = np.zeros(grid.n_blocks, dtype=bool)
-    present[flat] = True
-    variables["present"] = present
-    return grid.dataset(**variables)
-
-
 def _load_model(spec: PitRunSpec) -> tuple[xr.Dataset, str, str]:
     """The block model of the run (grade column renamed to ``<element>_<unit>``), the
     priced element and its grade unit; domain keys checked against the model's domains."""
@@ -415,12 +377,19 @@ def _load_model(spec: PitRunSpec) -> tuple[xr.Dataset, str, str]:
             msg = f"{where}: grade_unit: {error}"
             raise RunConfigError(msg) from error
         table = table.drop(columns=[name], errors="ignore").rename(columns={spec.model.grade: name})
-    model = model_from_table(
-        table,
-        _block_size(spec.model),
-        surface=spec.model.surface,
-        where=str(spec.model.block_model),
-    )
+    surface: Surface | None = spec.model.surface
+    if spec.model.topography is not None:
+        surface = read_surface(spec.model.topography)
+    try:
+        model = model_from_table(
+            table,
+            _block_size(spec.model),
+            surface=surface,
+            pad=spec.model.pad,
+            where=str(spec.model.block_model),
+        )
+    except ValidationError as error:
+        raise RunConfigError(str(error)) from error
     density = [spec.model.density] if isinstance(spec.model.density, str) else []
     for key, column in (("domain", spec.model.domain), *(("density", d) for d in density)):
         if column is not None and column not in model:
@@ -502,7 +471,11 @@ def run_pit(spec: PitRunSpec) -> PitResult:
     model, element, unit = _load_model(spec)
     lap("read")
     values = block_values(
-        model, spec.economics, density=spec.model.density, domain=spec.model.domain
+        model,
+        spec.economics,
+        density=spec.model.density,
+        domain=spec.model.domain,
+        in_situ="below_surface" if "below_surface" in model else None,
     )
     lap("values")
     source, target, slopes, pattern_arcs = _precedence(spec, model)
@@ -639,7 +612,12 @@ def pit_record(result: PitResult, *, within: Path | None = None) -> RunRecord:
         kind="pit",
         name=spec.name,
         inputs=input_files(
-            {"run_file": spec.source, "block_model": spec.model.block_model}, within=within
+            {
+                "run_file": spec.source,
+                "block_model": spec.model.block_model,
+                "topography": spec.model.topography,
+            },
+            within=within,
         ),
         parameters={
             "model": plain(spec.model),
@@ -695,7 +673,14 @@ def _notes(result: PitResult) -> list[str]:
         (
             f"Reporting shell {result.selected}: {format_quantity(row['ore_t'], 't')} of ore and "
             f"{format_quantity(row['waste_t'], 't')} of waste, a strip ratio of "
-            f"{row['strip_ratio']:.2f} (waste : ore)."
+            f"{row['strip_ratio']:.2f} (waste : ore; open-pit porphyry copper mines move about "
+            "1 to 3 t of waste per t of ore)."
+            + (
+                f" Ground: {spec.model.topography.name}, blocks cut by it in proportion; "
+                f"{spec.model.pad:g} m of waste around the block model."
+                if spec.model.topography is not None
+                else ""
+            )
         ),
     ]
 
