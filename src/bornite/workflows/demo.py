@@ -132,7 +132,13 @@ def _headline(
 ) -> tuple[Headline, ...]:
     """The demo's headline: a few figures of each stage, labelled by the stage's folder."""
     picks = [
-        (deposit, {"metal_t": "Cu, kriged", "truth_metal_t": "Cu, known truth"}),
+        (
+            deposit,
+            {
+                "metal_t": f"Cu above {deposit.results['reporting_cutoff']:g} %, kriged",
+                "truth_metal_t": f"Cu above {deposit.results['reporting_cutoff']:g} %, truth",
+            },
+        ),
         (pit, {"pit_metal_t": "Cu in the reporting shell", "strip_ratio": "strip ratio"}),
         (region, {"cv_auc_blocks": "spatial-block CV AUC", "permissive_area_km2": "tract area"}),
         *((tract, {"cu_t_q50": "median undiscovered Cu"}) for tract in tracts),
@@ -182,7 +188,7 @@ def _deposit_table(deposit: RunRecord) -> RecordTable:
             "tonnes": row["tonnes"],
             "grade": row["grade"],
             "metal_t": row["metal_t"],
-            "truth_metal_t": truth.get(row["cutoff"]),
+            "truth_t": truth.get(row["cutoff"]),
         }
         for row in deposit.results["total"]
     ]

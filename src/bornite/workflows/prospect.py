@@ -722,11 +722,16 @@ def prospect_section(result: ProspectResult, figures: Mapping[str, Any] | None =
     spec = result.spec
     figures = dict(figures) if figures is not None else prospect_figures(result)
     tract = result.permissive
+    known = len(result.deposits)
+    deposits = int(result.deposits["kind"].eq("deposit").sum())
+    points = (
+        f"{known} known deposits"
+        if deposits == known
+        else f"{known} known deposits and occurrences ({deposits} deposits)"
+    )
     parts = [
-        (
-            f"{spec.model.method.replace('_', ' ')} on {len(result.layers.data_vars)} evidence "
-            f"layers and {len(result.deposits)} known deposits."
-        ),
+        f"{spec.model.method.replace('_', ' ')} on {len(result.layers.data_vars)} evidence "
+        f"layers and {points}."
     ]
     cv = result.cross_validation
     if "blocks" in cv:
@@ -742,7 +747,8 @@ def prospect_section(result: ProspectResult, figures: Mapping[str, Any] | None =
     parts.append(
         f"The most prospective {100 * tract.area_fraction:.1f} % of the area "
         f"({format_quantity(tract.area_km2, 'km2')}) is expected to hold "
-        f"{100 * tract.capture:.0f} % of the deposits ({basis}): the permissive tract."
+        f"{100 * tract.capture:.0f} % of them ({basis}): the permissive tract, with "
+        f"{tract.known_deposits} known deposit(s) inside it."
     )
     tables = _section_tables(result)
     notes = [
