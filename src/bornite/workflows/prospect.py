@@ -730,8 +730,10 @@ def prospect_section(result: ProspectResult, figures: Mapping[str, Any] | None =
         else f"{known} known deposits and occurrences ({deposits} deposits)"
     )
     parts = [
-        f"{spec.model.method.replace('_', ' ')} on {len(result.layers.data_vars)} evidence "
-        f"layers and {points}."
+        (
+            f"{spec.model.method.replace('_', ' ')} on {len(result.layers.data_vars)} evidence "
+            f"layers and {points}."
+        )
     ]
     cv = result.cross_validation
     if "blocks" in cv:
