@@ -42,7 +42,15 @@ from bornite.io import (
     write_json,
     write_text,
 )
-from bornite.report import figure_to_png_base64, figure_to_svg, format_quantity, format_table
+from bornite.report import (
+    Report,
+    Section,
+    figure_to_png_base64,
+    figure_to_svg,
+    format_quantity,
+    format_table,
+    write_report,
+)
 
 __all__ = [
     "Headline",
@@ -61,6 +69,7 @@ __all__ = [
     "run_to_dir",
     "utc_now",
     "write_figures",
+    "write_run_report",
 ]
 
 T = TypeVar("T")
@@ -659,6 +668,16 @@ def input_files(
 
 
 # ============================================================================ output folder
+def write_run_report(
+    folder: Path, record: RunRecord, sections: Sequence[Section], *, title: str, subtitle: str
+) -> Path:
+    """``folder/report.html``: the sections, with the record's provenance."""
+    report = Report(
+        title=title, subtitle=subtitle, sections=list(sections), provenance=record.provenance()
+    )
+    return write_report(report, folder / "report.html", overwrite=True)
+
+
 def write_figures(figures: Mapping[str, Any], folder: Path) -> list[Path]:
     """Write figures into ``folder``: SVG, or PNG for scatter-heavy ones (``*marginals*``)."""
     paths = []

@@ -39,7 +39,7 @@ from bornite.assessment import (
 from bornite.datasets import porphyry_grade_tonnage
 from bornite.errors import RunConfigError
 from bornite.io import read_elicitation, read_grade_tonnage, write_json, write_table
-from bornite.report import Report, assessment_section, tract_figures, write_report
+from bornite.report import assessment_section, tract_figures
 from bornite.workflows._run import (
     Headline,
     RecordTable,
@@ -50,6 +50,7 @@ from bornite.workflows._run import (
     plain,
     run_to_dir,
     write_figures,
+    write_run_report,
 )
 
 __all__ = [
@@ -520,13 +521,13 @@ def write_tract(
     write_figures(figures, folder / "figures")
     section = tract_section(result, figures)
     if report:
-        page = Report(
+        write_run_report(
+            folder,
+            record,
+            [section],
             title=f"Undiscovered copper: {result.spec.name}",
             subtitle="USGS three-part assessment with bornite",
-            sections=[section],
-            provenance=record.provenance(),
         )
-        write_report(page, folder / "report.html", overwrite=True)
     return record, section
 
 

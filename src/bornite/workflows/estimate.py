@@ -67,7 +67,7 @@ from bornite.io import (
     write_json,
     write_table,
 )
-from bornite.report import Report, Section, format_quantity, write_report
+from bornite.report import Section, format_quantity
 from bornite.report.estimate import (
     grade_tonnage_figure,
     section_figure,
@@ -85,6 +85,7 @@ from bornite.workflows._run import (
     plain,
     run_to_dir,
     write_figures,
+    write_run_report,
 )
 from bornite.workflows.drillholes import load_mapping
 
@@ -977,13 +978,13 @@ def write_estimate(
     write_figures(figures, folder / "figures")
     section = estimate_section(result, figures)
     if report:
-        page = Report(
+        write_run_report(
+            folder,
+            record,
+            [section],
             title=f"Deposit resource: {result.spec.name}",
             subtitle=f"{result.spec.composites.grade} block model with bornite",
-            sections=[section],
-            provenance=record.provenance(),
         )
-        write_report(page, folder / "report.html", overwrite=True)
     return record, section
 
 

@@ -43,7 +43,7 @@ from bornite.pit import (
     slope_arcs,
     ultimate_pit,
 )
-from bornite.report import Report, Section, format_quantity, write_report
+from bornite.report import Section, format_quantity
 from bornite.report.pit import pit_by_pit_figure, pit_section, pit_section_figure
 from bornite.workflows._run import (
     Headline,
@@ -55,6 +55,7 @@ from bornite.workflows._run import (
     plain,
     run_to_dir,
     write_figures,
+    write_run_report,
 )
 
 __all__ = [
@@ -736,13 +737,13 @@ def write_pit(
         illustrative=record.illustrative,
     )
     if report:
-        page = Report(
+        write_run_report(
+            folder,
+            record,
+            [section],
             title=f"Pit shells: {spec.name}",
             subtitle="Nested pit shells and the pit-constrained resource, with bornite",
-            sections=[section],
-            provenance=record.provenance(),
         )
-        write_report(page, folder / "report.html", overwrite=True)
     return record, section
 
 

@@ -49,7 +49,7 @@ from bornite.prospectivity import (
     success_rate_curve,
     weights_of_evidence,
 )
-from bornite.report import Report, Section, format_quantity, write_report
+from bornite.report import Section, format_quantity
 from bornite.report.prospect import importance_figure, prospectivity_figure, rate_curve_figure
 from bornite.workflows._run import (
     Headline,
@@ -61,6 +61,7 @@ from bornite.workflows._run import (
     plain,
     run_to_dir,
     write_figures,
+    write_run_report,
 )
 
 __all__ = [
@@ -823,13 +824,13 @@ def write_prospect(
     write_figures(figures, folder / "figures")
     section = prospect_section(result, figures)
     if report:
-        page = Report(
+        write_run_report(
+            folder,
+            record,
+            [section],
             title=f"Prospectivity: {result.spec.name}",
             subtitle="Where to explore next, with bornite",
-            sections=[section],
-            provenance=record.provenance(),
         )
-        write_report(page, folder / "report.html", overwrite=True)
     return record, section
 
 
