@@ -1,6 +1,10 @@
-"""Domain-free primitives: units, random generators, table validators, the estimator base."""
+"""Domain-free primitives: units, CRS comparison, random generators and table validators.
 
-from bornite.core.estimator import Estimator, check_fitted
+The estimator base (:class:`bornite.core.estimator.Estimator`) is imported from its module:
+it loads scikit-learn (about a second), which modules without estimators need not pay.
+"""
+
+from bornite.core.crs import same_crs
 from bornite.core.random import SeedLike, as_generator, as_seed_sequence
 from bornite.core.units import (
     GRADE_UNITS,
@@ -17,17 +21,16 @@ from bornite.core.validation import format_rows, require_columns
 __all__ = [
     "GRADE_UNITS",
     "TONNAGE_UNITS",
-    "Estimator",
     "SeedLike",
     "as_generator",
     "as_seed_sequence",
-    "check_fitted",
     "format_rows",
     "from_mass_fraction",
     "grade_column",
     "is_grade_column",
     "parse_grade_column",
     "require_columns",
+    "same_crs",
     "to_mass_fraction",
     "tonnes",
 ]

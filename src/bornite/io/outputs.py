@@ -28,6 +28,7 @@ __all__ = [
     "StagedFolder",
     "atomic_path",
     "copy_file",
+    "list_files",
     "sha256_file",
     "staged_folder",
     "to_jsonable",
@@ -102,6 +103,11 @@ def _remove_stale_staging(folder: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
+def list_files(root: Path) -> list[str]:
+    """Paths of the files below ``root``, relative to it, ``/``-separated and sorted."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
 class StagedFolder:
     """An output folder being written: files go to :attr:`path`, a hidden folder beside the
     destination, and appear in :attr:`final` only when the run succeeds.
@@ -115,19 +121,7 @@ class StagedFolder:
 
     def files(self) -> list[str]:
         """Paths (relative, ``/``-separated, sorted) of the files written so far."""
-        return sorted(
-            p.relative_to(self.path).as_posix()
-            for p in self.path.rglob("*")
-            if p.is_file() and p.name != _STAGING
-        )
-
-    def final_path(self, path: str | Path) -> Path:
-        """Where a path inside the staging folder will be once the run succeeds."""
-        path = Path(path)
-        try:
-            return self.final / path.relative_to(self.path)
-        except ValueError:
-            return path
+        return [rel for rel in list_files(self.path) if rel != _STAGING]
 
     def commit(self) -> None:
         """Move the files into :attr:`final` (called by :func:`staged_folder`)."""

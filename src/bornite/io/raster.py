@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from bornite.core.crs import same_crs
 from bornite.errors import DataFileError, MissingDependencyError, OutputExistsError, ValidationError
 from bornite.io.outputs import atomic_path
 
@@ -318,18 +319,6 @@ class _Affine:
         return iter((self.a, self.b, self.c, self.d, self.e, self.f, 0.0, 0.0, 1.0))
 
 
-def _same_crs(a: str | None, b: str | None) -> bool:
-    if a == b:
-        return True
-    if a is None or b is None:
-        return False
-    try:
-        from pyproj import CRS  # noqa: PLC0415 (optional dependency)
-    except ImportError:
-        return False
-    return bool(CRS.from_user_input(a) == CRS.from_user_input(b))
-
-
 def check_aligned(*layers: xr.DataArray, tolerance: float = 1e-6) -> None:
     """Refuse layers that do not share one CRS and grid.
 
@@ -362,7 +351,7 @@ def check_aligned(*layers: xr.DataArray, tolerance: float = 1e-6) -> None:
     for i, layer in enumerate(layers[1:], start=2):
         label = f"layer {i} ({layer.name!r})"
         c0, c1 = first.attrs.get("crs"), layer.attrs.get("crs")
-        if not _same_crs(c0, c1):
+        if not same_crs(c0, c1):
             msg = (
                 f"{label} has CRS {c1!r} but layer 1 has {c0!r}; bornite does not reproject "
                 "silently: warp it onto layer 1's grid (e.g. gdalwarp or rioxarray's "
@@ -417,7 +406,7 @@ def align(layer: xr.DataArray, template: xr.DataArray, *, resampling: str) -> xr
         msg = f"resampling must be one of {RESAMPLING_METHODS}, got {resampling!r}"
         raise ValidationError(msg)
     crs_l, crs_t = layer.attrs.get("crs"), template.attrs.get("crs")
-    if not _same_crs(crs_l, crs_t):
+    if not same_crs(crs_l, crs_t):
         msg = (
             f"layer {layer.name!r} has CRS {crs_l!r} but the template has {crs_t!r}; bornite "
             "does not reproject silently: warp the layer onto the template's CRS first"

@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from bornite.core.crs import same_crs
 from bornite.errors import DataFileError, MissingDependencyError, ValidationError
 from bornite.io.outputs import atomic_path
-from bornite.io.raster import _rasterio, _same_crs, grid_transform
+from bornite.io.raster import _rasterio, grid_transform
 
 __all__ = ["points_to_cells", "read_points", "read_vector", "write_targets"]
 
@@ -168,7 +169,7 @@ def points_to_cells(
             if crs is None
             else (f"EPSG:{crs.to_epsg()}" if crs.to_epsg() is not None else crs.to_wkt())
         )
-        if not _same_crs(crs_text, template.attrs.get("crs")):
+        if not same_crs(crs_text, template.attrs.get("crs")):
             msg = (
                 f"points have CRS {crs_text!r} but the grid has {template.attrs.get('crs')!r}; "
                 "reproject the points first (points.to_crs(grid_crs)); bornite does not "

@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import xarray as xr
 
+from bornite.core.crs import same_crs
 from bornite.errors import ValidationError
 
 __all__ = ["RASTER_DIMS", "RasterGrid", "check_layer", "grid_of", "masked_values", "stack_layers"]
@@ -301,24 +302,6 @@ def check_layer(layer: xr.DataArray | xr.Dataset, name: str = "layer") -> None:
                 raise ValidationError(msg)
 
 
-def _same_crs(a: str | None, b: str | None) -> bool:
-    """Two CRS strings name the same CRS (``EPSG:32645`` and its WKT are one; with pyproj,
-    from the ``geo`` extra, else compared as text); ``None`` only equals ``None``."""
-    if a is None or b is None:
-        return a is b
-    if "".join(str(a).split()).upper() == "".join(str(b).split()).upper():
-        return True
-    try:
-        from pyproj import CRS  # noqa: PLC0415 (optional dependency)
-        from pyproj.exceptions import CRSError  # noqa: PLC0415
-    except ImportError:
-        return False
-    try:
-        return bool(CRS.from_user_input(a) == CRS.from_user_input(b))
-    except CRSError:
-        return False
-
-
 def stack_layers(layers: Mapping[str, xr.DataArray] | xr.Dataset) -> xr.Dataset:
     """Stack evidence layers that share one grid into a Dataset (one variable per layer).
 
@@ -346,7 +329,7 @@ def stack_layers(layers: Mapping[str, xr.DataArray] | xr.Dataset) -> xr.Dataset:
                 f"{first_name!r} ({reference.shape} at {reference.origin}); resample it first"
             )
             raise ValidationError(msg)
-        if not _same_crs(grid.crs, reference.crs):
+        if not same_crs(grid.crs, reference.crs):
             msg = (
                 f"layer {name!r} is in CRS {grid.crs or 'none'} but layer {first_name!r} in "
                 f"{reference.crs or 'none'}; reproject the layers to one CRS first"

@@ -30,7 +30,6 @@ __all__ = [
     "unit_of",
 ]
 
-_TONNE_PREFIXES: tuple[tuple[float, str], ...] = ((1e9, "Gt"), (1e6, "Mt"), (1e3, "kt"))
 #: Shown for missing values in tables.
 MISSING = "–"
 
@@ -106,10 +105,7 @@ def format_tonnes(value: float, digits: int = 3) -> str:
     x = float(value)
     if not math.isfinite(x):
         return f"{format_number(x)} t"
-    for factor, unit in _TONNE_PREFIXES:
-        if abs(x) >= factor:
-            return f"{_significant(x / factor, digits)} {unit}"
-    return f"{_significant(x, digits)} t"
+    return format_quantity(x, "t", digits)
 
 
 def _significant(x: float, digits: int) -> str:

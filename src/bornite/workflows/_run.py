@@ -35,6 +35,7 @@ from bornite._version import __version__
 from bornite.errors import DataFileError, RunConfigError
 from bornite.io import (
     MANIFEST,
+    list_files,
     sha256_file,
     staged_folder,
     to_jsonable,
@@ -707,10 +708,6 @@ def run_to_dir(
         outputs = _outputs(folder.path, folder.files())
         record = dataclasses.replace(
             record,
-            inputs=tuple(
-                dataclasses.replace(i, path=_moved(i.path, folder.path, folder.final))
-                for i in record.inputs
-            ),
             started=started,
             finished=utc_now(),
             outputs=outputs,
@@ -730,21 +727,9 @@ def finish_stage(record: RunRecord, root: Path, stage: str) -> RunRecord:
     """Record the files of a stage of a larger run (``root/stage``) and write its
     ``run.json``; the record's folder is ``stage`` (relative to the larger run's folder)."""
     folder = root / stage
-    files = sorted(
-        p.relative_to(folder).as_posix()
-        for p in folder.rglob("*")
-        if p.is_file() and p.name != MANIFEST
-    )
+    files = [rel for rel in list_files(folder) if rel != MANIFEST]
     record = dataclasses.replace(
         record, finished=utc_now(), outputs=_outputs(folder, files), folder=stage
     )
     write_json(record.to_dict(), folder / MANIFEST)
     return record
-
-
-def _moved(path: str, staging: Path, final: Path) -> str:
-    """An input path inside the staging folder, as it will be inside the output folder."""
-    try:
-        return (final / Path(path).relative_to(staging)).relative_to(final).as_posix()
-    except ValueError:
-        return path

@@ -309,6 +309,8 @@ class PitResult:
         Precedence arcs in all, and in the default pattern.
     scheme : str
         Class names of the resource.
+    illustrative : bool
+        The block model comes from an illustrative estimate (its ``resource.json`` says so).
     seconds : dict
         Time of each step.
     """
@@ -326,18 +328,27 @@ class PitResult:
     pattern_arcs: int
     scheme: str
     seconds: dict[str, float]
+    illustrative: bool = False
 
 
-def _block_size(spec: ModelSpec) -> tuple[float, float, float]:
+def _estimate_summary(spec: ModelSpec) -> dict[str, Any]:
+    """The ``resource.json`` an estimate wrote beside the block model (empty when there is
+    none or it cannot be read): read once, for the block size, scheme and illustrative flag."""
+    try:
+        data = json.loads((spec.block_model.parent / "resource.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _block_size(spec: ModelSpec, estimate: dict[str, Any]) -> tuple[float, float, float]:
     if spec.block_size is not None:
         return spec.block_size
-    beside = spec.block_model.parent / "resource.json"
-    if beside.is_file():
-        try:
-            size = json.loads(beside.read_text(encoding="utf-8"))["grid"]["block_size"]
-            return (float(size[0]), float(size[1]), float(size[2]))
-        except (KeyError, TypeError, ValueError, IndexError, json.JSONDecodeError):
-            pass
+    try:
+        size = estimate["grid"]["block_size"]
+        return (float(size[0]), float(size[1]), float(size[2]))
+    except (KeyError, TypeError, ValueError, IndexError):
+        pass
     msg = (
         f"{spec.block_model}: the block size is unknown; give [model] block_size = [dx, dy, dz] "
         "(no resource.json with grid.block_size beside the block model)"
@@ -345,24 +356,18 @@ def _block_size(spec: ModelSpec) -> tuple[float, float, float]:
     raise RunConfigError(msg)
 
 
-def _scheme(spec: ModelSpec) -> str:
-    """Class names: ``[model] scheme``, else the estimate's (``resource.json`` beside the
-    block model), else JORC."""
-    scheme = spec.scheme
-    beside = spec.block_model.parent / "resource.json"
-    if scheme is None and beside.is_file():
-        try:
-            scheme = str(json.loads(beside.read_text(encoding="utf-8")).get("scheme", "jorc"))
-        except (OSError, ValueError, AttributeError):
-            scheme = None
-    scheme = scheme or "jorc"
+def _scheme(spec: ModelSpec, estimate: dict[str, Any]) -> str:
+    """Class names: ``[model] scheme``, else the estimate's, else JORC."""
+    scheme = spec.scheme or str(estimate.get("scheme") or "jorc")
     if scheme not in CATEGORY_NAMES:
         msg = f"[model] scheme must be one of {', '.join(CATEGORY_NAMES)}, got {scheme!r}"
         raise RunConfigError(msg)
     return scheme
 
 
-def _load_model(spec: PitRunSpec) -> tuple[xr.Dataset, str, str]:
+def _load_model(
+    spec: PitRunSpec, block_size: tuple[float, float, float]
+) -> tuple[xr.Dataset, str, str]:
     """The block model of the run (grade column renamed to ``<element>_<unit>``), the
     priced element and its grade unit; domain keys checked against the model's domains."""
     table = read_table(spec.model.block_model)
@@ -384,7 +389,7 @@ def _load_model(spec: PitRunSpec) -> tuple[xr.Dataset, str, str]:
     try:
         model = model_from_table(
             table,
-            _block_size(spec.model),
+            block_size,
             surface=surface,
             pad=spec.model.pad,
             where=str(spec.model.block_model),
@@ -454,7 +459,8 @@ def _precedence(
     labels = None
     if spec.model.domain is not None and spec.slopes.domains:
         labels = np.array([domain_label(v) for v in model[spec.model.domain].values.ravel()])
-    return slope_arcs(shape, _block_size(spec.model), spec.slopes, labels)  # type: ignore[arg-type]
+    size = tuple(float(v) for v in model.attrs["block_size"])
+    return slope_arcs(shape, size, spec.slopes, labels)  # type: ignore[arg-type]
 
 
 def run_pit(spec: PitRunSpec) -> PitResult:
@@ -469,7 +475,8 @@ def run_pit(spec: PitRunSpec) -> PitResult:
         seconds[step] = now - clock
         clock = now
 
-    model, element, unit = _load_model(spec)
+    estimate = _estimate_summary(spec.model)
+    model, element, unit = _load_model(spec, _block_size(spec.model, estimate))
     lap("read")
     values = block_values(
         model,
@@ -506,7 +513,7 @@ def run_pit(spec: PitRunSpec) -> PitResult:
         grade_unit=unit,
     )
     selected = select_shell(by_shell, method=shells.select, revenue_factor=shells.select_factor)
-    scheme = _scheme(spec.model)
+    scheme = _scheme(spec.model, estimate)
     category = model[spec.model.category].values if spec.model.category in model else None
     inside = (shell >= 1) & (shell <= selected)
     resource = resource_in_pit(inside, r > p, ore, metal, category, scheme=scheme, grade_unit=unit)
@@ -530,6 +537,7 @@ def run_pit(spec: PitRunSpec) -> PitResult:
         pattern_arcs=pattern_arcs,
         scheme=scheme,
         seconds=seconds,
+        illustrative=bool(estimate.get("illustrative", False)),
     )
 
 
@@ -544,7 +552,7 @@ def _results(result: PitResult) -> dict[str, Any]:
         "blocks": int(np.prod(shape)),
         "grid": {
             "origin": list(result.model.attrs["origin"]),
-            "block_size": list(_block_size(spec.model)),
+            "block_size": [float(v) for v in result.model.attrs["block_size"]],
             "shape": shape,
         },
         "arcs": result.arcs,
@@ -626,7 +634,7 @@ def pit_record(result: PitResult, *, within: Path | None = None) -> RunRecord:
             "slopes": plain(spec.slopes),
             "shells": plain(spec.shells),
         },
-        illustrative=_illustrative(spec),
+        illustrative=result.illustrative,
         headline=headline,
         tables={
             "shells": RecordTable.from_frame("pit by pit", shells, units={"grade": unit}, shown=40),
@@ -636,15 +644,6 @@ def pit_record(result: PitResult, *, within: Path | None = None) -> RunRecord:
         },
         results=_results(result),
     )
-
-
-def _illustrative(spec: PitRunSpec) -> bool:
-    """The block model comes from an illustrative estimate (its ``resource.json`` says so)."""
-    beside = spec.model.block_model.parent / "resource.json"
-    try:
-        return bool(json.loads(beside.read_text(encoding="utf-8")).get("illustrative", False))
-    except (OSError, ValueError, AttributeError):
-        return False
 
 
 # ------------------------------------------------------------------------------ outputs

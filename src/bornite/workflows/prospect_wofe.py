@@ -133,21 +133,10 @@ def run_wofe(
                 "threshold_class", "generalised pattern: classes up to", attrs["threshold_class"]
             )
         )
-    shown = [
-        "class",
-        "area_km2",
-        "points",
-        "wplus",
-        "s_wplus",
-        "wminus",
-        "s_wminus",
-        "contrast",
-        "s_contrast",
-        "stud_contrast",
-        "gen_class",
-        "weight",
+    # the printed table leaves out area in unit cells and the weight's sd (in the files)
+    columns = [
+        c for c in WOFE_TABLE_COLUMNS if c in table.columns and c not in ("area_units", "w_std")
     ]
-    columns = [c for c in shown if c in table.columns]
     return RunRecord(
         kind="wofe",
         name=Path(evidence).stem,
