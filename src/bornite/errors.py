@@ -19,10 +19,13 @@ __all__ = [
     "ElicitationError",
     "ExtrapolationWarning",
     "GradeTonnageError",
+    "InventoryError",
     "MissingDependencyError",
     "NotFittedError",
     "OutputExistsError",
     "RunConfigError",
+    "StaleWriteError",
+    "StoreError",
     "UnitError",
     "ValidationError",
 ]
@@ -54,6 +57,19 @@ class DrillholeValidationError(ValidationError):
 
 class RunConfigError(ValidationError):
     """A TOML run file or specification is incomplete or contradictory."""
+
+
+class InventoryError(ValidationError):
+    """A deposit or resource statement is incomplete, contradictory or would double count."""
+
+
+class StoreError(BorniteError, OSError):
+    """The database cannot be reached, is not initialised or is at another schema version."""
+
+
+class StaleWriteError(BorniteError, RuntimeError):
+    """An edit was based on a version of a record that someone else has changed since
+    (optimistic locking: reload the record and edit again)."""
 
 
 class ConvergenceError(BorniteError, RuntimeError):

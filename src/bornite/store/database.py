@@ -1,0 +1,1091 @@
+"""The inventory database: imports, edits, stored runs, and roll-ups computed in SQL.
+
+:class:`Store` is the one object the faces use. It takes and returns DataFrames in the
+layout of :mod:`bornite.inventory`; the roll-ups it computes with SQL aggregates on the
+server are assembled into the same tables as :func:`bornite.inventory.rollup` and its
+siblings, and the tests hold the two equal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import (
+    Column,
+    Connection,
+    MetaData,
+    String,
+    Table,
+    and_,
+    distinct,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from bornite.assessment.simulation import summarize_totals
+from bornite.core.units import grade_column, to_mass_fraction
+from bornite.errors import InventoryError, StaleWriteError, StoreError
+from bornite.inventory import (
+    DEPOSIT_COLUMNS,
+    GROUPS,
+    STATEMENT_KEY,
+    UNASSIGNED,
+    additions_table,
+    category_label,
+    commodities,
+    grade_columns,
+    mckelvey_table,
+    normalise_deposits,
+    normalise_statements,
+    rollup_table,
+)
+from bornite.inventory.rollup import BASES
+from bornite.store.engine import make_engine, resolve_url, sqlite_path, write_transaction
+from bornite.store.schema import (
+    Base,
+    Deposit,
+    Edit,
+    Grade,
+    ImportBatch,
+    Run,
+    RunTrial,
+    Statement,
+    Undiscovered,
+)
+
+__all__ = ["EDITABLE", "ImportSummary", "Store"]
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+_DEPOSITS = Deposit.__table__
+_STATEMENTS = Statement.__table__
+_GRADES = Grade.__table__
+_RUNS = Run.__table__
+_TRIALS = RunTrial.__table__
+#: Fields an edit may change, per table.
+EDITABLE: Final[dict[str, tuple[str, ...]]] = {
+    "deposits": tuple(c for c in DEPOSIT_COLUMNS if c != "id"),
+    "statements": ("ore_t", "cutoff", "citation"),
+}
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did: rows read, rows added, identical rows already there."""
+
+    kind: str
+    rows: int
+    added: int
+    unchanged: int
+    import_id: int | None
+
+    def text(self) -> str:
+        """One line for a person."""
+        return (
+            f"{self.kind}: {self.rows:,} rows read, {self.added:,} added, "
+            f"{self.unchanged:,} already in the database"
+        )
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON- and database-ready Python value (NaN and NA become ``None``)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, np.generic):
+        return _plain(value.item())
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    return value
+
+
+class Store:
+    """A bornite database: a SQLite file or a PostgreSQL server.
+
+    Parameters
+    ----------
+    url : str or Path, optional
+        A SQLAlchemy URL or the path of a SQLite file (default: :func:`default_url`).
+
+    Notes
+    -----
+    Construction does not touch the database. :meth:`init` creates the schema (and a SQLite
+    file's folder), :meth:`upgrade` migrates an older one; every other method checks that the
+    schema is at the latest revision and says which command fixes it when not.
+    """
+
+    def __init__(self, url: str | Path | None = None) -> None:
+        self.url = resolve_url(url)
+        self.engine = make_engine(self.url)
+        self._checked = False
+
+    def __repr__(self) -> str:
+        return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    def describe(self) -> str:
+        """The database for a person: the SQLite file, or the server URL without password."""
+        path = sqlite_path(self.url)
+        return str(path) if path else self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        """Release the engine's connections."""
+        self.engine.dispose()
+
+    # ------------------------------------------------------------------ schema
+
+    def _alembic(self, connection: Connection) -> Config:
+        config = Config()
+        config.set_main_option("script_location", str(_MIGRATIONS))
+        config.attributes["connection"] = connection
+        return config
+
+    def _connect_error(self, error: Exception) -> StoreError:
+        reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+        msg = f"cannot open the database {self.describe()}: {reason}"
+        if self.dialect == "postgresql":
+            msg += "; check the URL, the password and that the server is running"
+        return StoreError(msg)
+
+    def revision(self) -> str | None:
+        """The schema revision of the database (``None``: not initialised)."""
+        path = sqlite_path(self.url)
+        if path is not None and not path.exists():
+            return None
+        try:
+            with self.engine.connect() as connection:
+                return MigrationContext.configure(connection).get_current_revision()
+        except (OperationalError, DBAPIError) as error:
+            raise self._connect_error(error) from error
+
+    @staticmethod
+    def head() -> str:
+        """The latest schema revision this version of bornite knows."""
+        config = Config()
+        config.set_main_option("script_location", str(_MIGRATIONS))
+        head = ScriptDirectory.from_config(config).get_current_head()
+        assert head is not None
+        return head
+
+    def init(self) -> bool:
+        """Create the database at the latest revision; return whether anything was created.
+
+        Raises
+        ------
+        StoreError
+            When the database exists at an older revision (use :meth:`upgrade`).
+        """
+        path = sqlite_path(self.url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        current = self.revision()
+        if current == self.head():
+            return False
+        if current is not None:
+            msg = (
+                f"the database {self.describe()} is at schema revision {current}, older than "
+                f"{self.head()}; run `bornite db upgrade` to migrate it"
+            )
+            raise StoreError(msg)
+        self._migrate()
+        return True
+
+    def upgrade(self) -> tuple[str | None, str]:
+        """Migrate the database to the latest revision; return (before, after)."""
+        before = self.revision()
+        if before is None:
+            msg = f"no bornite database at {self.describe()}; create it with `bornite db init`"
+            raise StoreError(msg)
+        self._migrate()
+        return before, self.head()
+
+    def _migrate(self) -> None:
+        try:
+            with write_transaction(self.engine) as connection:
+                command.upgrade(self._alembic(connection), "head")
+        except (OperationalError, DBAPIError) as error:
+            raise self._connect_error(error) from error
+        self._checked = True
+
+    def _check(self) -> None:
+        if self._checked:
+            return
+        current = self.revision()
+        if current is None:
+            msg = f"no bornite database at {self.describe()}; create it with `bornite db init`"
+            raise StoreError(msg)
+        if current != self.head():
+            msg = (
+                f"the database {self.describe()} is at schema revision {current}, not "
+                f"{self.head()}; run `bornite db upgrade`"
+            )
+            raise StoreError(msg)
+        self._checked = True
+
+    def _read(self, query: Any, **params: Any) -> pd.DataFrame:
+        self._check()
+        with self.engine.connect() as connection:
+            result = connection.execute(query, params)
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+    # ------------------------------------------------------------------ imports
+
+    def import_deposits(
+        self, frame: pd.DataFrame, *, source: str = "", sha256: str = "", who: str = ""
+    ) -> ImportSummary:
+        """Add deposits in one transaction; identical ones already stored are left as they are.
+
+        Raises
+        ------
+        InventoryError
+            Naming the row, when a deposit is invalid or is stored with other values (edit
+            it instead). Nothing is written then.
+        """
+        deposits = normalise_deposits(frame)
+        self._check()
+        with write_transaction(self.engine) as connection:
+            stored = self._stored_deposits(connection, deposits["id"])
+            if len(stored):
+                _refuse_changed(deposits, stored)
+            new = deposits[~deposits["id"].isin(stored["id"])]
+            batch = self._batch(
+                connection, "deposits", len(deposits), len(new), source, sha256, who
+            )
+            rows = new.assign(import_id=batch, version=1)
+            self._bulk_insert(connection, _DEPOSITS, rows)
+        return ImportSummary("deposits", len(deposits), len(new), len(deposits) - len(new), batch)
+
+    def _stored_deposits(self, connection: Connection, ids: pd.Series) -> pd.DataFrame:
+        known = set(connection.scalars(select(_DEPOSITS.c.id)))
+        wanted = [i for i in ids if i in known]
+        columns = [_DEPOSITS.c[c] for c in DEPOSIT_COLUMNS]
+        parts = [
+            connection.execute(select(*columns).where(_DEPOSITS.c.id.in_(chunk))).fetchall()
+            for chunk in _chunks(wanted)
+        ]
+        return pd.DataFrame([r for p in parts for r in p], columns=list(DEPOSIT_COLUMNS))
+
+    def _batch(
+        self,
+        connection: Connection,
+        kind: str,
+        rows: int,
+        added: int,
+        source: str,
+        sha256: str,
+        who: str,
+    ) -> int:
+        values = {
+            "kind": kind,
+            "source": source,
+            "sha256": sha256,
+            "rows": rows,
+            "added": added,
+            "who": who,
+            "at": _now(),
+        }
+        result = connection.execute(ImportBatch.__table__.insert().values(**values))
+        return int(result.inserted_primary_key[0])
+
+    def import_statements(
+        self, frame: pd.DataFrame, *, source: str = "", sha256: str = "", who: str = ""
+    ) -> ImportSummary:
+        """Add resource statements in one transaction and recompute what they supersede.
+
+        A statement identical to a stored one (same deposit, date, code, category and
+        domain, same figures) is left as it is; one with the same key and other figures is
+        refused, since a restatement needs a new effective date.
+
+        Raises
+        ------
+        InventoryError
+            Naming the row; nothing is written then.
+        """
+        self._check()
+        with write_transaction(self.engine) as connection:
+            ids = set(connection.scalars(select(_DEPOSITS.c.id)))
+            statements = normalise_statements(frame, deposit_ids=ids)
+            affected = sorted(statements["deposit_id"].unique())
+            stored = self._stored_statements(connection, affected)
+            statements, unchanged = _against_stored(statements, stored)
+            batch = self._batch(
+                connection, "statements", len(frame), len(statements), source, sha256, who
+            )
+            if len(statements):
+                first = int(connection.scalar(select(func.coalesce(func.max(_STATEMENTS.c.id), 0))))
+                statements = statements.assign(
+                    id=np.arange(first + 1, first + 1 + len(statements)),
+                    import_id=batch,
+                    version=1,
+                )
+                columns = [c.name for c in _STATEMENTS.columns if c.name != "superseded_on"]
+                self._bulk_insert(connection, _STATEMENTS, statements[columns])
+                self._bulk_insert(connection, _GRADES, _grade_rows(statements))
+                if self.dialect == "postgresql":
+                    connection.exec_driver_sql(
+                        "SELECT setval(pg_get_serial_sequence('statements', 'id'), "
+                        "(SELECT max(id) FROM statements))"
+                    )
+                self._supersede(connection, affected)
+        return ImportSummary("statements", len(frame), len(statements), unchanged, batch)
+
+    def _stored_statements(self, connection: Connection, deposits: Sequence[str]) -> pd.DataFrame:
+        if not deposits:
+            return pd.DataFrame()
+        stored = connection.execute(select(func.count()).select_from(_STATEMENTS)).scalar()
+        if not stored:
+            return pd.DataFrame()
+        frames = [
+            self._statement_frame(connection, _STATEMENTS.c.deposit_id.in_(chunk))
+            for chunk in _chunks(deposits)
+        ]
+        return pd.concat(frames, ignore_index=True)
+
+    def _statement_frame(self, connection: Connection, where: Any) -> pd.DataFrame:
+        s = _STATEMENTS
+        result = connection.execute(select(s).where(where).order_by(s.c.id))
+        frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        if frame.empty:
+            return frame
+        grades = connection.execute(
+            select(_GRADES).where(_GRADES.c.statement_id.in_(select(s.c.id).where(where)))
+        )
+        long = pd.DataFrame(grades.fetchall(), columns=list(grades.keys()))
+        return _wide(frame, long)
+
+    def _supersede(self, connection: Connection, deposits: Sequence[str]) -> None:
+        later = _STATEMENTS.alias("later")
+        nxt = (
+            select(func.min(later.c.effective_date))
+            .where(
+                later.c.deposit_id == _STATEMENTS.c.deposit_id,
+                later.c.kind == _STATEMENTS.c.kind,
+                later.c.effective_date > _STATEMENTS.c.effective_date,
+            )
+            .scalar_subquery()
+        )
+        if len(deposits) <= _CHUNK:
+            connection.execute(
+                update(_STATEMENTS)
+                .where(_STATEMENTS.c.deposit_id.in_(list(deposits)))
+                .values(superseded_on=nxt)
+            )
+            return
+        affected = Table(
+            f"affected_{uuid.uuid4().hex[:8]}",
+            MetaData(),
+            Column("deposit_id", String(100), primary_key=True),
+            prefixes=["TEMPORARY"],
+        )
+        affected.create(connection)
+        connection.execute(affected.insert(), [{"deposit_id": d} for d in deposits])
+        connection.execute(
+            update(_STATEMENTS)
+            .where(_STATEMENTS.c.deposit_id.in_(select(affected.c.deposit_id)))
+            .values(superseded_on=nxt)
+        )
+        affected.drop(connection)
+
+    def _bulk_insert(self, connection: Connection, table: Table, frame: pd.DataFrame) -> None:
+        """Insert a DataFrame's rows: PostgreSQL ``COPY``, SQLite ``executemany``."""
+        if frame.empty:
+            return
+        columns = list(frame.columns)
+        rows = _records(frame)
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        if self.dialect == "postgresql":
+            names = ", ".join(columns)
+            with (
+                raw.cursor() as cursor,
+                cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join("?" for _ in columns)
+        cursor = raw.cursor()
+        cursor.executemany(
+            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})",
+            [tuple(_sqlite_value(v) for v in row) for row in rows],
+        )
+        cursor.close()
+
+    # ------------------------------------------------------------------ reading
+
+    def deposits(self) -> pd.DataFrame:
+        """Every deposit, with its ``version``."""
+        columns = [_DEPOSITS.c[c] for c in DEPOSIT_COLUMNS] + [_DEPOSITS.c.version]
+        frame = self._read(select(*columns).order_by(_DEPOSITS.c.id))
+        frame["discovery_year"] = frame["discovery_year"].astype("Int64")
+        return frame
+
+    def statements(self, *, deposit: str | None = None) -> pd.DataFrame:
+        """Every statement (superseded ones too), wide: ``cu_pct``, ``cu_t``, ...
+
+        Columns are those of :func:`~bornite.inventory.normalise_statements` plus ``id``,
+        ``superseded_on``, ``import_id`` and ``version``.
+        """
+        self._check()
+        where = literal(True) if deposit is None else _STATEMENTS.c.deposit_id == deposit
+        with self.engine.connect() as connection:
+            return self._statement_frame(connection, where)
+
+    def history(self, table: str, row_id: str) -> pd.DataFrame:
+        """The edits of one deposit or statement: field, before, after, version, who, when."""
+        e = Edit.__table__
+        return self._read(
+            select(e.c.field, e.c.before, e.c.after, e.c.version, e.c.who, e.c.at)
+            .where(e.c.table_name == table, e.c.row_id == str(row_id))
+            .order_by(e.c.id)
+        )
+
+    # ------------------------------------------------------------------ edits
+
+    def edit(
+        self,
+        table: str,
+        row_id: str | int,
+        changes: Mapping[str, Any],
+        *,
+        version: int,
+        who: str = "",
+    ) -> int:
+        """Change fields of one deposit or statement; return its new version.
+
+        Parameters
+        ----------
+        table : {"deposits", "statements"}
+        row_id : str or int
+            The deposit's id or the statement's id.
+        changes : mapping
+            Field -> new value; the fields of :data:`EDITABLE`.
+        version : int
+            The version the edit was based on (what :meth:`deposits` or :meth:`statements`
+            returned). Every edit keeps who, when, and each field's value before and after.
+
+        Raises
+        ------
+        StaleWriteError
+            When the row has changed since ``version``: nothing is written; reload and edit
+            again.
+        InventoryError
+            For an unknown row or field, or a value the table refuses.
+        """
+        if table not in EDITABLE:
+            msg = f"cannot edit {table!r}; edit deposits or statements"
+            raise InventoryError(msg)
+        wrong = [f for f in changes if f not in EDITABLE[table]]
+        if wrong:
+            msg = (
+                f"cannot edit {', '.join(wrong)} of {table}; the editable fields are "
+                f"{', '.join(EDITABLE[table])} (a new figure is a new statement, which "
+                "supersedes the old one)"
+            )
+            raise InventoryError(msg)
+        target = _DEPOSITS if table == "deposits" else _STATEMENTS
+        key = str(row_id) if table == "deposits" else int(row_id)
+        self._check()
+        with write_transaction(self.engine) as connection:
+            row = connection.execute(select(target).where(target.c.id == key)).mappings().first()
+            if row is None:
+                msg = f"no {table[:-1]} {row_id!r} in {self.describe()}"
+                raise InventoryError(msg)
+            values = _checked_changes(table, dict(row), changes)
+            result = connection.execute(
+                update(target)
+                .where(target.c.id == key, target.c.version == version)
+                .values(**values, version=target.c.version + 1)
+            )
+            if result.rowcount != 1:
+                msg = (
+                    f"{table[:-1]} {row_id!r} was changed by someone else (version "
+                    f"{row['version']}, your edit was based on {version}); reload it and edit "
+                    "again"
+                )
+                raise StaleWriteError(msg)
+            if table == "statements" and "ore_t" in values:
+                _recompute_metal(connection, key, values["ore_t"])
+            now = _now()
+            connection.execute(
+                Edit.__table__.insert(),
+                [
+                    {
+                        "table_name": table,
+                        "row_id": str(row_id),
+                        "field": name,
+                        "before": json.dumps(_plain(row[name]), default=str, ensure_ascii=False),
+                        "after": json.dumps(value, default=str, ensure_ascii=False),
+                        "version": version + 1,
+                        "who": who,
+                        "at": now,
+                    }
+                    for name, value in values.items()
+                ],
+            )
+        return version + 1
+
+    # ------------------------------------------------------------------ runs
+
+    def record_run(
+        self,
+        record: Mapping[str, Any],
+        *,
+        trials: pd.DataFrame | None = None,
+        deposit: str | None = None,
+        belt: str | None = None,
+        region: str | None = None,
+        parent: str | None = None,
+        who: str = "",
+    ) -> str:
+        """Store one run record (its ``to_dict()``, without children); return its id.
+
+        Parameters
+        ----------
+        record : mapping
+            A :class:`~bornite.workflows.RunRecord`'s ``to_dict()``.
+        trials : pandas.DataFrame, optional
+            An assessment's per-trial totals (columns ``<commodity>_t``); stored per trial
+            with their mean and quantiles, for McKelvey boxes.
+        deposit, belt, region : str, optional
+            What the run is linked to.
+        parent : str, optional
+            The id of the run this one is a stage of.
+        """
+        self._check()
+        run_id = uuid.uuid4().hex
+        data = {k: v for k, v in record.items() if k != "children"}
+        row = {
+            "id": run_id,
+            "parent_id": parent,
+            "kind": str(record["kind"]),
+            "name": str(record["name"]),
+            "inputs_sha256": str(record.get("inputs_sha256", "")),
+            "seed": record.get("seed"),
+            "bornite_version": str(record.get("bornite_version", "")),
+            "started": str(record.get("started", "")),
+            "finished": str(record.get("finished", "")),
+            "illustrative": bool(record.get("illustrative", False)),
+            "folder": str(record.get("folder") or ""),
+            "record": json.dumps(data, ensure_ascii=False, default=str),
+            "deposit_id": deposit,
+            "belt": belt or "",
+            "region": region or "",
+            "stored_at": _now(),
+            "stored_by": who,
+        }
+        with write_transaction(self.engine) as connection:
+            if (
+                deposit is not None
+                and connection.scalar(select(_DEPOSITS.c.id).where(_DEPOSITS.c.id == deposit))
+                is None
+            ):
+                msg = f"no deposit {deposit!r} to link the run to; import it first"
+                raise InventoryError(msg)
+            connection.execute(_RUNS.insert().values(**row))
+            if trials is not None and len(trials):
+                self._store_trials(connection, run_id, trials)
+        return run_id
+
+    def _store_trials(self, connection: Connection, run_id: str, trials: pd.DataFrame) -> None:
+        quantities = [c for c in trials.columns if str(c).endswith("_t")]
+        summary = summarize_totals(trials, quantities)
+        long = []
+        for quantity in quantities:
+            commodity = str(quantity).removesuffix("_t")
+            values = trials[quantity].to_numpy(dtype=float)
+            long.append(
+                pd.DataFrame(
+                    {
+                        "run_id": run_id,
+                        "commodity": commodity,
+                        "trial": np.arange(1, len(values) + 1),
+                        "metal_t": values,
+                    }
+                )
+            )
+            row = summary.loc[quantity]
+            connection.execute(
+                Undiscovered.__table__.insert().values(
+                    run_id=run_id,
+                    commodity=commodity,
+                    trials=len(values),
+                    mean_t=float(row["mean"]),
+                    q10_t=float(row["q10"]),
+                    q50_t=float(row["q50"]),
+                    q90_t=float(row["q90"]),
+                    p0=float(row["p0"]),
+                )
+            )
+        self._bulk_insert(connection, _TRIALS, pd.concat(long, ignore_index=True))
+
+    def runs(self, *, kind: str | None = None) -> pd.DataFrame:
+        """Stored runs, newest first: id, parent, kind, name, links, inputs hash, times."""
+        r = _RUNS
+        columns = [c for c in r.columns if c.name != "record"]
+        query = select(*columns).order_by(r.c.stored_at.desc(), r.c.id)
+        if kind is not None:
+            query = query.where(r.c.kind == kind)
+        return self._read(query)
+
+    def run(self, run_id: str) -> dict[str, Any]:
+        """One stored record (``to_dict()`` form) with its children's records."""
+        found = self._read(select(_RUNS.c.record).where(_RUNS.c.id == run_id))
+        if found.empty:
+            msg = f"no run {run_id!r} in {self.describe()}"
+            raise InventoryError(msg)
+        record = json.loads(found["record"].iloc[0])
+        children = self._read(
+            select(_RUNS.c.id).where(_RUNS.c.parent_id == run_id).order_by(_RUNS.c.started)
+        )
+        record["children"] = [self.run(c) for c in children["id"]]
+        return record
+
+    # ------------------------------------------------------------------ roll-ups
+
+    def _counted(self, as_of: str | None, basis: str) -> Any:
+        """The counted statements as of a date (the rule of :mod:`bornite.inventory.rollup`),
+        as a CTE."""
+        if basis not in BASES:
+            msg = f"unknown basis {basis!r}; use {', '.join(BASES)}"
+            raise InventoryError(msg)
+        s = _STATEMENTS
+        if as_of is None:
+            current = s.c.superseded_on.is_(None)
+        else:
+            date = _date(as_of)
+            current = and_(
+                s.c.effective_date <= date,
+                or_(s.c.superseded_on.is_(None), s.c.superseded_on > date),
+            )
+        cur = (
+            select(s.c.id, s.c.deposit_id, s.c.kind, s.c.category, s.c.ore_t)
+            .add_columns(s.c.inclusive_of_reserves)
+            .where(current)
+            .cte("cur")
+        )
+        if basis == "resources":
+            counted = cur.c.kind == "resource"
+        elif basis == "reserves":
+            counted = cur.c.kind == "reserve"
+        else:
+            inclusive = select(cur.c.deposit_id).where(
+                cur.c.kind == "resource", cur.c.inclusive_of_reserves.is_(True)
+            )
+            counted = or_(cur.c.kind == "resource", cur.c.deposit_id.not_in(inclusive))
+        return cur, counted
+
+    def _group(self, cur: Any, by: str) -> Any:
+        if by not in GROUPS:
+            msg = f"cannot roll up by {by!r}; use one of {', '.join(GROUPS)}"
+            raise InventoryError(msg)
+        column = GROUPS[by]
+        value = cur.c[column] if column in cur.c else _DEPOSITS.c[column]
+        return func.coalesce(func.nullif(value, ""), UNASSIGNED)
+
+    def rollup(
+        self,
+        by: str = "belt",
+        *,
+        commodity: str = "cu",
+        as_of: str | None = None,
+        basis: str = "identified",
+        scheme: str = "crirsco",
+    ) -> pd.DataFrame:
+        """:func:`bornite.inventory.rollup` computed by the database (same columns)."""
+        cur, counted = self._counted(as_of, basis)
+        group = self._group(cur, by)
+        g = _GRADES
+        joined = cur.join(
+            g, and_(g.c.statement_id == cur.c.id, g.c.commodity == commodity.lower())
+        ).join(_DEPOSITS, _DEPOSITS.c.id == cur.c.deposit_id)
+        sums = (
+            func.count(distinct(cur.c.deposit_id)).label("deposits"),
+            func.sum(cur.c.ore_t).label("ore_t"),
+            func.sum(g.c.metal_t).label("metal_t"),
+        )
+        groups = self._read(
+            select(group.label("group"), *sums).select_from(joined).where(counted).group_by(group)
+        )
+        total = self._read(select(*sums).select_from(joined).where(counted))
+        if by == "category":
+            groups["group"] = groups["group"].map(lambda c: category_label(c, scheme))
+        row = total.iloc[0]
+        table = rollup_table(
+            groups,
+            (int(row["deposits"] or 0), float(row["ore_t"] or 0), float(row["metal_t"] or 0)),
+        )
+        table.attrs.update({"by": by, "commodity": commodity, "as_of": as_of, "basis": basis})
+        return table
+
+    def _per_deposit(
+        self, by: str | None, commodity: str, as_of: str | None, basis: str
+    ) -> pd.DataFrame:
+        cur, counted = self._counted(as_of, basis)
+        g = _GRADES
+        group = cur.c.deposit_id if by is None else self._group(cur, by)
+        query = (
+            select(
+                cur.c.deposit_id.label("deposit_id"),
+                group.label("group"),
+                func.sum(g.c.metal_t).label("metal_t"),
+            )
+            .select_from(
+                cur.join(
+                    g, and_(g.c.statement_id == cur.c.id, g.c.commodity == commodity.lower())
+                ).join(_DEPOSITS, _DEPOSITS.c.id == cur.c.deposit_id)
+            )
+            .where(counted)
+            .group_by(cur.c.deposit_id, group)
+        )
+        return self._read(query)
+
+    def additions(
+        self,
+        since: str,
+        until: str | None = None,
+        *,
+        by: str | None = None,
+        commodity: str = "cu",
+        basis: str = "identified",
+    ) -> pd.DataFrame:
+        """:func:`bornite.inventory.additions` with the sums done by the database."""
+        if by in {"category", "code"}:
+            msg = f"additions are per deposit or deposit attribute (belt, region, ...), not by {by}"
+            raise InventoryError(msg)
+        start = _date(since)
+        if until is not None and _date(until) < start:
+            msg = f"the period ends ({until}) before it starts ({since})"
+            raise InventoryError(msg)
+        day_before = str(start - dt.timedelta(days=1))
+        before = self._per_deposit(by, commodity, day_before, basis)
+        after = self._per_deposit(by, commodity, until, basis)
+        both = pd.concat([before, after]).drop_duplicates("deposit_id")
+        groups = pd.Series(both["group"].to_numpy(), index=both["deposit_id"].to_numpy())
+        return additions_table(
+            before.set_index("deposit_id")["metal_t"],
+            after.set_index("deposit_id")["metal_t"],
+            groups,
+        )
+
+    def mckelvey(
+        self, by: str = "belt", *, commodity: str = "cu", as_of: str | None = None
+    ) -> pd.DataFrame:
+        """:func:`bornite.inventory.mckelvey` from the statements and the stored assessment
+        runs linked to each group (see :meth:`undiscovered_trials`)."""
+        if by not in {"belt", "region"}:
+            msg = f"a McKelvey box is by belt or region (what runs are linked to), not by {by}"
+            raise InventoryError(msg)
+        cur, counted = self._counted(as_of, "identified")
+        group = self._group(cur, by)
+        g = _GRADES
+        query = (
+            select(group.label("group"), cur.c.category, func.sum(g.c.metal_t).label("metal_t"))
+            .select_from(
+                cur.join(
+                    g, and_(g.c.statement_id == cur.c.id, g.c.commodity == commodity.lower())
+                ).join(_DEPOSITS, _DEPOSITS.c.id == cur.c.deposit_id)
+            )
+            .where(counted)
+            .group_by(group, cur.c.category)
+        )
+        identified = self._read(query)
+        return mckelvey_table(identified, self.undiscovered_trials(by, commodity=commodity))
+
+    def undiscovered_trials(self, by: str = "belt", *, commodity: str = "cu") -> dict[str, Any]:
+        """Each group's undiscovered total per trial, summed in SQL over its runs.
+
+        The runs of a group are the stored ``tract`` and ``aggregate`` runs linked to it
+        with trials of the commodity: its latest aggregate if it has one (an aggregation
+        carries the tracts' correlation), otherwise the latest run of each tract name.
+        """
+        r, t = _RUNS, _TRIALS
+        column = r.c[by]
+        runs = self._read(
+            select(r.c.id, r.c.kind, r.c.name, column.label("group"), r.c.stored_at)
+            .where(
+                r.c.kind.in_(["tract", "aggregate"]),
+                column != "",
+                r.c.id.in_(select(t.c.run_id).where(t.c.commodity == commodity.lower())),
+            )
+            .order_by(r.c.stored_at.desc(), r.c.id)
+        )
+        chosen: list[str] = []
+        for _group, rows in runs.groupby("group"):
+            aggregates = rows[rows["kind"] == "aggregate"]
+            picked = aggregates.head(1) if len(aggregates) else rows.drop_duplicates("name")
+            chosen.extend(picked["id"])
+        if not chosen:
+            return {}
+        counts = self._read(
+            select(r.c.name, column.label("group"), func.count().label("trials"))
+            .select_from(t.join(r, r.c.id == t.c.run_id))
+            .where(t.c.run_id.in_(chosen), t.c.commodity == commodity.lower())
+            .group_by(r.c.name, column)
+        )
+        for group, rows in counts.groupby("group"):
+            if rows["trials"].nunique() > 1:
+                shown = ", ".join(
+                    f"{n} ({k:,})" for n, k in zip(rows["name"], rows["trials"], strict=True)
+                )
+                msg = (
+                    f"the tracts of {group} have different numbers of trials: {shown}; rerun "
+                    "them with the same number of trials"
+                )
+                raise InventoryError(msg)
+        sums = self._read(
+            select(column.label("group"), t.c.trial, func.sum(t.c.metal_t).label("metal_t"))
+            .select_from(t.join(r, r.c.id == t.c.run_id))
+            .where(t.c.run_id.in_(chosen), t.c.commodity == commodity.lower())
+            .group_by(column, t.c.trial)
+            .order_by(column, t.c.trial)
+        )
+        return {
+            group: rows["metal_t"].to_numpy(dtype=float) for group, rows in sums.groupby("group")
+        }
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table: deposits, statements, current statements, runs, imports, edits."""
+        self._check()
+        with self.engine.connect() as connection:
+
+            def count(table: Any, *where: Any) -> int:
+                query = select(func.count()).select_from(table)
+                return int(connection.scalar(query.where(*where) if where else query) or 0)
+
+            return {
+                "deposits": count(_DEPOSITS),
+                "statements": count(_STATEMENTS),
+                "current statements": count(_STATEMENTS, _STATEMENTS.c.superseded_on.is_(None)),
+                "runs": count(_RUNS),
+                "imports": count(ImportBatch.__table__),
+                "edits": count(Edit.__table__),
+            }
+
+    def drop_everything(self) -> None:
+        """Drop every bornite table (tests and ``--overwrite`` of a demo database)."""
+        with write_transaction(self.engine) as connection:
+            Base.metadata.drop_all(connection)
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        self._checked = False
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _chunks(values: Sequence[Any] | Iterable[Any]) -> list[list[Any]]:
+    items = list(values)
+    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+
+
+def _date(value: str | dt.date) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        msg = f"{value!r} is not a date; write YYYY-MM-DD"
+        raise InventoryError(msg) from None
+
+
+def _records(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
+    columns = []
+    for name in frame.columns:
+        series = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            values = [None if pd.isna(v) else v.date() for v in series]
+        else:
+            values = [_plain(v) for v in series.astype(object)]
+        columns.append(values)
+    return list(zip(*columns, strict=True))
+
+
+def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _grade_rows(statements: pd.DataFrame) -> pd.DataFrame:
+    grades = grade_columns(statements)
+    parts = []
+    for commodity in commodities(statements):
+        metal = statements[f"{commodity}_t"]
+        has = metal.notna()
+        grade = pd.Series(np.nan, index=statements.index)
+        unit = pd.Series("", index=statements.index, dtype=object)
+        for column, (element, grade_unit) in grades.items():
+            if element == commodity:
+                fill = grade.isna() & statements[column].notna()
+                grade = grade.where(~fill, statements[column])
+                unit = unit.where(~fill, grade_unit)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "commodity": commodity,
+                    "statement_id": statements.loc[has, "id"].to_numpy(),
+                    "grade": grade[has].to_numpy(),
+                    "unit": unit[has].to_numpy(),
+                    "metal_t": metal[has].to_numpy(),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def _wide(frame: pd.DataFrame, long: pd.DataFrame) -> pd.DataFrame:
+    """Statements with their grades as columns ``<commodity>_<unit>`` and ``<commodity>_t``."""
+    out = frame.copy()
+    out["effective_date"] = pd.to_datetime(out["effective_date"]).astype("datetime64[ns]")
+    out["superseded_on"] = pd.to_datetime(out["superseded_on"]).astype("datetime64[ns]")
+    out["inclusive_of_reserves"] = out["inclusive_of_reserves"].astype(bool)
+    out["ore_t"] = out["ore_t"].astype(float)
+    if long.empty:
+        return out
+    metal = long.pivot(index="statement_id", columns="commodity", values="metal_t")
+    for commodity in metal.columns:
+        out[f"{commodity}_t"] = out["id"].map(metal[commodity]).astype(float)
+    graded = long[long["grade"].notna() & (long["unit"] != "")]
+    for (commodity, unit), rows in graded.groupby(["commodity", "unit"]):
+        column = grade_column(str(commodity), str(unit))
+        out[column] = out["id"].map(rows.set_index("statement_id")["grade"]).astype(float)
+    return out
+
+
+def _against_stored(statements: pd.DataFrame, stored: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The incoming statements not yet stored, after refusing those that contradict it."""
+    if stored.empty:
+        return statements, 0
+    report = ["deposit_id", "kind", "effective_date"]
+    codes = stored.drop_duplicates(report)[[*report, "code"]]
+    clash = statements.reset_index().merge(codes, on=report, suffixes=("", "_stored"))
+    clash = clash[clash["code"] != clash["code_stored"]]
+    if len(clash):
+        row = clash.iloc[0]
+        msg = (
+            f"row {row.iloc[0]}: deposit {row['deposit_id']} already has a {row['kind']} report "
+            f"effective {row['effective_date'].date()} under {row['code_stored']}; a {row['code']} "
+            "report of the same date would count the same ore twice; keep one code per date"
+        )
+        raise InventoryError(msg)
+    keyed = statements.reset_index(names="_row").merge(
+        stored, on=list(STATEMENT_KEY), how="left", suffixes=("", "_stored"), indicator=True
+    )
+    matched = keyed[keyed["_merge"] == "both"]
+    fields = ["ore_t", "citation", "cutoff", "inclusive_of_reserves"]
+    fields += [f"{c}_t" for c in commodities(statements)]
+    for field in fields:
+        other = f"{field}_stored"
+        if other not in matched:
+            continue
+        mine, theirs = matched[field], matched[other]
+        if field.endswith("_t"):
+            same = (mine.isna() & theirs.isna()) | np.isclose(mine, theirs, rtol=1e-9)
+        else:
+            same = mine.astype(str) == theirs.astype(str)
+        if not same.all():
+            row = matched[~same].iloc[0]
+            msg = (
+                f"row {row['_row']}: deposit {row['deposit_id']} already has a {row['category']} "
+                f"statement effective {row['effective_date'].date()} ({row['code']}) with "
+                f"{field} {row[other]!r}, not {row[field]!r}; statements are never overwritten: "
+                "date a restatement later, or edit the stored one"
+            )
+            raise InventoryError(msg)
+    fresh = statements[(keyed["_merge"] == "left_only").to_numpy()]
+    return fresh, len(matched)
+
+
+def _refuse_changed(deposits: pd.DataFrame, stored: pd.DataFrame) -> None:
+    merged = deposits.reset_index(names="_row").merge(stored, on="id", suffixes=("", "_stored"))
+    for column in DEPOSIT_COLUMNS:
+        if column == "id":
+            continue
+        mine = merged[column].astype(object).where(merged[column].notna(), None)
+        theirs = (
+            merged[f"{column}_stored"]
+            .astype(object)
+            .where(merged[f"{column}_stored"].notna(), None)
+        )
+        if column in {"easting", "northing"}:
+            a = pd.to_numeric(mine, errors="coerce").astype(float)
+            b = pd.to_numeric(theirs, errors="coerce").astype(float)
+            same = (a.isna() & b.isna()) | np.isclose(a, b, rtol=0, atol=1e-9)
+        else:
+            same = mine.map(lambda v: "" if v is None else str(v)) == theirs.map(
+                lambda v: "" if v is None else str(v)
+            )
+        if not same.all():
+            row = merged[~same.to_numpy()].iloc[0]
+            msg = (
+                f"row {row['_row']}: deposit {row['id']} is already in the database with "
+                f"{column} {row[f'{column}_stored']!r}, not {row[column]!r}; edit the stored "
+                "deposit instead of importing it again"
+            )
+            raise InventoryError(msg)
+
+
+def _recompute_metal(connection: Connection, statement: int, ore_t: float | None) -> None:
+    """Contained metal = ore x grade again, for the grades of a statement whose ore changed."""
+    g = _GRADES
+    rows = connection.execute(
+        select(g.c.commodity, g.c.grade, g.c.unit).where(
+            g.c.statement_id == statement, g.c.grade.is_not(None)
+        )
+    ).fetchall()
+    if rows and ore_t is None:
+        msg = f"statement {statement} gives grades, so its ore_t cannot be emptied"
+        raise InventoryError(msg)
+    for commodity, grade, unit in rows:
+        connection.execute(
+            update(g)
+            .where(g.c.statement_id == statement, g.c.commodity == commodity)
+            .values(metal_t=float(ore_t) * to_mass_fraction(float(grade), unit))  # type: ignore[arg-type]
+        )
+
+
+def _checked_changes(table: str, row: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Changes validated by the same rules as an import (one-row table through the checks)."""
+    if table == "deposits":
+        current = {c: row[c] for c in DEPOSIT_COLUMNS}
+        current.update(changes)
+        checked = normalise_deposits(pd.DataFrame([current], index=[f"of {row['id']}"]))
+    else:
+        current = {
+            "deposit_id": row["deposit_id"],
+            "effective_date": str(row["effective_date"]),
+            "code": row["code"],
+            "category": row["category"],
+            **{k: row[k] for k in EDITABLE["statements"]},
+        }
+        current.update(changes)
+        checked = normalise_statements(pd.DataFrame([current], index=[f"of {row['id']}"]))
+    return {name: _plain(checked[name].iloc[0]) for name in changes}
