@@ -27,12 +27,16 @@ if TYPE_CHECKING:
     from bornite.workflows import RunRecord
 
 __all__ = [
+    "DbOption",
     "JsonOption",
+    "LinkOption",
     "OutOption",
     "OverwriteOption",
     "SeedOption",
     "TrialsOption",
+    "check_db",
     "console",
+    "emit",
     "err_console",
     "handle_errors",
     "print_json",
@@ -62,6 +66,72 @@ TrialsOption = Annotated[
     int | None,
     typer.Option("--trials", min=1, help="Monte Carlo trials (default: the run file's)."),
 ]
+
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Also store the run's record in this database: a SQLite file or a "
+        "postgresql+psycopg:// URL (create it first with `bornite db init`).",
+        show_default=False,
+    ),
+]
+LinkOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--link",
+        metavar="KEY=VALUE",
+        help="With --db: link the stored run to a deposit, belt or region, e.g. "
+        "--link deposit=qulong --link belt=Gangdese (repeatable).",
+        show_default=False,
+    ),
+]
+
+
+def _links(values: Sequence[str] | None) -> dict[str, str]:
+    links = {}
+    for value in values or []:
+        key, sep, target = value.partition("=")
+        if not sep or not key.strip() or not target.strip():
+            raise typer.BadParameter(
+                f"--link takes KEY=VALUE (deposit=ID, belt=NAME), got {value!r}"
+            )
+        links[key.strip()] = target.strip()
+    return links
+
+
+def check_db(db: str | None, link: Sequence[str] | None = None) -> None:
+    """Before a run: refuse an unreachable or uninitialised ``--db`` (and ``--link`` without
+    it), so that a long run does not end in an error."""
+    if db is None:
+        if link:
+            raise typer.BadParameter("--link needs --db (the database to store the run in)")
+        return
+    _links(link)
+    from bornite.workflows import check_database  # noqa: PLC0415 (keeps start-up fast)
+
+    check_database(db)
+
+
+def emit(
+    record: RunRecord,
+    *,
+    json: bool,
+    db: str | None = None,
+    link: Sequence[str] | None = None,
+    tables: Sequence[str] | None = None,
+) -> None:
+    """Store the record when ``--db`` is given, then print it (``--json`` or for a person)."""
+    if db is not None:
+        from bornite.workflows import store_run  # noqa: PLC0415
+
+        run_id = store_run(record, db, links=_links(link))
+        err_console.print(escape(f"stored run {run_id} ({record.kind}) in {db}"), highlight=False)
+    if json:
+        print_json(record)
+        return
+    show_record(record, tables=tables)
 
 
 def handle_errors(function: Callable[P, R]) -> Callable[P, R]:

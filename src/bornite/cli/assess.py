@@ -8,15 +8,17 @@ from typing import Annotated
 import typer
 
 from bornite.cli._common import (
+    DbOption,
     JsonOption,
+    LinkOption,
     OutOption,
     OverwriteOption,
     SeedOption,
     TrialsOption,
+    check_db,
+    emit,
     handle_errors,
-    print_json,
     progress_bar,
-    show_record,
 )
 
 __all__ = ["assess_app"]
@@ -53,12 +55,15 @@ def pmf_command(
         typer.Option("--counts", help="Read N90 N50 N10 [N05 N01] from the arguments."),
     ] = False,
     json: JsonOption = False,
+    db: DbOption = None,
+    link: LinkOption = None,
 ) -> None:
     """Fit the pmf of the number of undiscovered deposits and print it.
 
     Examples: bornite assess pmf estimates.csv --method negbinomial --json;
     bornite assess pmf --counts 1 2 4 --method mark3
     """
+    check_db(db, link)
     values = inputs or []
     if counts:
         try:
@@ -75,10 +80,7 @@ def pmf_command(
     from bornite.workflows import run_pmf  # noqa: PLC0415 (keeps start-up fast)
 
     record = run_pmf(method, elicitation, numbers)
-    if json:
-        print_json(record)
-        return
-    show_record(record)
+    emit(record, json=json, db=db, link=link)
 
 
 @assess_app.command("run")
@@ -90,18 +92,18 @@ def run_command(
     seed: SeedOption = None,
     overwrite: OverwriteOption = False,
     json: JsonOption = False,
+    db: DbOption = None,
+    link: LinkOption = None,
 ) -> None:
     """Simulate the undiscovered ore and metal of one tract and write its report."""
+    check_db(db, link)
     from bornite.workflows import run_tract_to_dir  # noqa: PLC0415
 
     with progress_bar("simulating", enabled=not json) as progress:
         record = run_tract_to_dir(
             tract, out, trials=trials, seed=seed, overwrite=overwrite, progress=progress
         )
-    if json:
-        print_json(record)
-        return
-    show_record(record)
+    emit(record, json=json, db=db, link=link)
 
 
 @assess_app.command("aggregate")
@@ -112,15 +114,15 @@ def aggregate_command(
     seed: SeedOption = None,
     overwrite: OverwriteOption = False,
     json: JsonOption = False,
+    db: DbOption = None,
+    link: LinkOption = None,
 ) -> None:
     """Combine several tracts' simulated totals with rank correlation between tracts."""
+    check_db(db, link)
     from bornite.workflows import run_aggregation_to_dir  # noqa: PLC0415
 
     record = run_aggregation_to_dir(run_file, out, seed=seed, overwrite=overwrite)
-    if json:
-        print_json(record)
-        return
-    show_record(record)
+    emit(record, json=json, db=db, link=link)
 
 
 @assess_app.command("filter")
@@ -131,12 +133,12 @@ def filter_command(
     seed: SeedOption = None,
     overwrite: OverwriteOption = False,
     json: JsonOption = False,
+    db: DbOption = None,
+    link: LinkOption = None,
 ) -> None:
     """Apply the RAEF economic filter to simulated deposits: contained vs economic metal."""
+    check_db(db, link)
     from bornite.workflows import run_filter_to_dir  # noqa: PLC0415
 
     record = run_filter_to_dir(run_file, out, seed=seed, overwrite=overwrite)
-    if json:
-        print_json(record)
-        return
-    show_record(record)
+    emit(record, json=json, db=db, link=link)

@@ -9,13 +9,15 @@ from typing import Annotated
 import typer
 
 from bornite.cli._common import (
+    DbOption,
     JsonOption,
+    LinkOption,
     OverwriteOption,
+    check_db,
     console,
+    emit,
     err_console,
     handle_errors,
-    print_json,
-    show_record,
 )
 
 __all__ = ["drillholes_app"]
@@ -59,12 +61,15 @@ def validate_command(
     ] = False,
     overwrite: OverwriteOption = False,
     json: JsonOption = False,
+    db: DbOption = None,
+    link: LinkOption = None,
 ) -> None:
     """Report every problem in a drill-hole database.
 
     Exits with status 1 when a problem is found (gaps are notices and do not count), unless
     --allow-problems is given; depths and lengths are quoted in the files' units.
     """
+    check_db(db, link)
     from bornite.workflows import run_validation  # noqa: PLC0415 (fast start-up)
 
     positive_down = {"auto": None, "down-negative": False, "down-positive": True}[dip.value]
@@ -78,12 +83,10 @@ def validate_command(
         csv=csv,
         overwrite=overwrite,
     )
-    if json:
-        print_json(record)
-    else:
-        show_record(record, tables=["kinds", "problems"] if record.results["problems"] else [])
-        if csv is not None:
-            console.print(f"wrote every problem to {csv}")
+    shown = ["kinds", "problems"] if record.results["problems"] else []
+    emit(record, json=json, db=db, link=link, tables=shown)
+    if csv is not None and not json:
+        console.print(f"wrote every problem to {csv}")
     problems = int(record.figure("problems").value or 0)
     if problems and not allow_problems:
         hint = "" if csv is not None else ", --csv FILE to write them all"

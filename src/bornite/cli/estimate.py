@@ -8,13 +8,15 @@ from typing import Annotated
 import typer
 
 from bornite.cli._common import (
+    DbOption,
     JsonOption,
+    LinkOption,
     OutOption,
     OverwriteOption,
+    check_db,
+    emit,
     handle_errors,
-    print_json,
     progress_bar,
-    show_record,
 )
 
 __all__ = ["estimate_command"]
@@ -26,13 +28,13 @@ def estimate_command(
     out: OutOption,
     overwrite: OverwriteOption = False,
     json: JsonOption = False,
+    db: DbOption = None,
+    link: LinkOption = None,
 ) -> None:
     """Drill holes -> composites -> variogram -> block kriging -> classes -> resource table."""
+    check_db(db, link)
     from bornite.workflows.estimate import run_estimate_to_dir  # noqa: PLC0415
 
     with progress_bar("kriging blocks", enabled=not json) as progress:
         record = run_estimate_to_dir(run_file, out, overwrite=overwrite, progress=progress)
-    if json:
-        print_json(record)
-        return
-    show_record(record)
+    emit(record, json=json, db=db, link=link)

@@ -9,12 +9,14 @@ from typing import Annotated
 import typer
 
 from bornite.cli._common import (
+    DbOption,
     JsonOption,
+    LinkOption,
     OutOption,
     OverwriteOption,
+    check_db,
+    emit,
     handle_errors,
-    print_json,
-    show_record,
 )
 
 __all__ = ["pit_app"]
@@ -45,15 +47,15 @@ def minelib_command(
     ],
     engine: EngineOption = Engine.auto,
     json: JsonOption = False,
+    db: DbOption = None,
+    link: LinkOption = None,
 ) -> None:
     """Solve the ultimate pit (UPIT) of a MineLib instance exactly."""
+    check_db(db, link)
     from bornite.workflows.pit import solve_minelib  # noqa: PLC0415 (fast start-up)
 
     record = solve_minelib(prefix, engine=engine.value)
-    if json:
-        print_json(record)
-        return
-    show_record(record)
+    emit(record, json=json, db=db, link=link)
 
 
 @pit_app.command("shells")
@@ -63,12 +65,12 @@ def shells_command(
     out: OutOption,
     overwrite: OverwriteOption = False,
     json: JsonOption = False,
+    db: DbOption = None,
+    link: LinkOption = None,
 ) -> None:
     """Nested pit shells on a bornite block model, the reporting shell and its resource."""
+    check_db(db, link)
     from bornite.workflows.pit import run_pit_to_dir  # noqa: PLC0415 (fast start-up)
 
     record = run_pit_to_dir(run_file, out, overwrite=overwrite)
-    if json:
-        print_json(record)
-        return
-    show_record(record)
+    emit(record, json=json, db=db, link=link)

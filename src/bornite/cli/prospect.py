@@ -9,13 +9,15 @@ from typing import Annotated
 import typer
 
 from bornite.cli._common import (
+    DbOption,
     JsonOption,
+    LinkOption,
     OutOption,
     OverwriteOption,
+    check_db,
+    emit,
     handle_errors,
-    print_json,
     progress_bar,
-    show_record,
 )
 
 __all__ = ["prospect_app"]
@@ -67,6 +69,8 @@ def wofe_command(
         str | None, typer.Option("--layer", help="Layer of a multi-layer deposit file.")
     ] = None,
     json: JsonOption = False,
+    db: DbOption = None,
+    link: LinkOption = None,
 ) -> None:
     """Weights of evidence of one evidence layer (ArcSDM / GA Calculate Weights).
 
@@ -74,6 +78,7 @@ def wofe_command(
     class (keys class, area_km2, area_units, points, wplus, s_wplus, wminus, s_wminus,
     contrast, s_contrast, stud_contrast, gen_class, weight and w_std).
     """
+    check_db(db, link)
     from bornite.workflows import run_wofe  # noqa: PLC0415 (fast start-up)
 
     record = run_wofe(
@@ -86,10 +91,7 @@ def wofe_command(
         convention=convention.value,
         layer=layer,
     )
-    if json:
-        print_json(record)
-        return
-    show_record(record)
+    emit(record, json=json, db=db, link=link)
 
 
 @prospect_app.command("run")
@@ -99,13 +101,13 @@ def run_command(
     out: OutOption,
     overwrite: OverwriteOption = False,
     json: JsonOption = False,
+    db: DbOption = None,
+    link: LinkOption = None,
 ) -> None:
     """Evidence layers and deposits -> prospectivity map, spatial CV, targets, report."""
+    check_db(db, link)
     from bornite.workflows.prospect import run_prospect_to_dir  # noqa: PLC0415
 
     with progress_bar("mapping", enabled=not json) as progress:
         record = run_prospect_to_dir(run_file, out, overwrite=overwrite, progress=progress)
-    if json:
-        print_json(record)
-        return
-    show_record(record)
+    emit(record, json=json, db=db, link=link)

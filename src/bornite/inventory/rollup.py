@@ -381,10 +381,10 @@ def undiscovered_by_group(trials: pd.DataFrame) -> dict[Hashable, np.ndarray]:
 
 
 def _summary(totals: np.ndarray) -> dict[str, float]:
-    table = summarize_totals(pd.DataFrame({"metal_t": totals}))
+    row = summarize_totals(pd.DataFrame({"metal_t": totals})).to_dict(orient="index")["metal_t"]
     return {
-        "undiscovered_mean_t": float(table.loc["metal_t", "mean"]),
-        **{f"undiscovered_{q}_t": float(table.loc["metal_t", q]) for q in QUANTILES},
+        "undiscovered_mean_t": float(row["mean"]),
+        **{f"undiscovered_{q}_t": float(row[q]) for q in QUANTILES},
     }
 
 
@@ -432,7 +432,7 @@ def mckelvey(
             "metal_t": counted[metal],
         }
     )
-    identified = frame.groupby(["group", "category"], as_index=False)["metal_t"].sum()
+    identified = frame.groupby(["group", "category"])["metal_t"].sum().reset_index()
     undiscovered = undiscovered_by_group(trials) if trials is not None else {}
     return mckelvey_table(identified, undiscovered)
 

@@ -317,7 +317,8 @@ def _fill_metals(
         computed = pd.Series(np.nan, index=out.index)
         for column, (element, unit) in grades.items():
             if element == commodity:
-                computed = computed.fillna(out["ore_t"] * to_mass_fraction(out[column], unit))
+                fraction = to_mass_fraction(out[column].to_numpy(dtype=float), unit)
+                computed = computed.fillna(out["ore_t"] * fraction)
         both = reported.notna() & computed.notna() & (computed > 0)
         off = both & ((reported - computed).abs() > METAL_TOLERANCE * computed)
         _refuse(

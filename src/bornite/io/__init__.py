@@ -6,6 +6,13 @@ Domain packages never import ``io``; workflows and faces use it to get data in a
 from bornite.io.blockmodel import block_table, write_block_model, write_vtk
 from bornite.io.drillholes import BABBITT_MAPPING, FOOT, read_drillholes
 from bornite.io.grade_tonnage import read_elicitation, read_grade_tonnage, read_table
+from bornite.io.inventory import (
+    USGS2008_CITATION,
+    InventoryTables,
+    read_inventory,
+    read_usgs2008_inventory,
+    write_inventory,
+)
 from bornite.io.mapwizard import (
     read_control_tracts,
     read_correlation_matrix,
@@ -55,6 +62,8 @@ __all__ = [
     "INCOMPLETE",
     "MANIFEST",
     "RESAMPLING_METHODS",
+    "USGS2008_CITATION",
+    "InventoryTables",
     "MineLibInstance",
     "StagedFolder",
     "align",
@@ -72,6 +81,7 @@ __all__ = [
     "read_drillholes",
     "read_elicitation",
     "read_grade_tonnage",
+    "read_inventory",
     "read_mapmark4_simulation",
     "read_minelib",
     "read_minelib_blocks",
@@ -85,12 +95,14 @@ __all__ = [
     "read_surface",
     "read_table",
     "read_tract_pmfs",
+    "read_usgs2008_inventory",
     "read_vector",
     "sha256_file",
     "staged_folder",
     "to_jsonable",
     "write_block_model",
     "write_bytes",
+    "write_inventory",
     "write_json",
     "write_raster",
     "write_table",

@@ -12,10 +12,10 @@ import datetime as dt
 import json
 import math
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import numpy as np
 import pandas as pd
@@ -73,11 +73,14 @@ from bornite.store.schema import (
 __all__ = ["EDITABLE", "ImportSummary", "Store"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
-_DEPOSITS = Deposit.__table__
-_STATEMENTS = Statement.__table__
-_GRADES = Grade.__table__
-_RUNS = Run.__table__
-_TRIALS = RunTrial.__table__
+_DEPOSITS = cast(Table, Deposit.__table__)
+_STATEMENTS = cast(Table, Statement.__table__)
+_GRADES = cast(Table, Grade.__table__)
+_RUNS = cast(Table, Run.__table__)
+_TRIALS = cast(Table, RunTrial.__table__)
+_IMPORTS = cast(Table, ImportBatch.__table__)
+_EDITS = cast(Table, Edit.__table__)
+_UNDISCOVERED = cast(Table, Undiscovered.__table__)
 #: Fields an edit may change, per table.
 EDITABLE: Final[dict[str, tuple[str, ...]]] = {
     "deposits": tuple(c for c in DEPOSIT_COLUMNS if c != "id"),
@@ -173,6 +176,12 @@ class Store:
             msg += "; check the URL, the password and that the server is running"
         return StoreError(msg)
 
+    def check(self) -> None:
+        """Raise :class:`~bornite.errors.StoreError` unless the database is reachable and at
+        the latest schema revision (saying which command fixes it)."""
+        self._checked = False
+        self._check()
+
     def revision(self) -> str | None:
         """The schema revision of the database (``None``: not initialised)."""
         path = sqlite_path(self.url)
@@ -256,29 +265,53 @@ class Store:
 
     # ------------------------------------------------------------------ imports
 
-    def import_deposits(
-        self, frame: pd.DataFrame, *, source: str = "", sha256: str = "", who: str = ""
-    ) -> ImportSummary:
-        """Add deposits in one transaction; identical ones already stored are left as they are.
+    def import_tables(
+        self,
+        deposits: pd.DataFrame | None = None,
+        statements: pd.DataFrame | None = None,
+        *,
+        source: str = "",
+        sha256: str = "",
+        who: str = "",
+    ) -> list[ImportSummary]:
+        """Import deposits, then statements, in **one** transaction.
+
+        Deposits already stored with the same values are left as they are. A statement
+        identical to a stored one (same deposit, date, code, category and domain, same
+        figures) is left as it is; one with the same key and other figures is refused, since
+        a restatement needs a new effective date (it then supersedes the old report).
+
+        Returns
+        -------
+        list of ImportSummary
+            One per table given.
 
         Raises
         ------
         InventoryError
-            Naming the row, when a deposit is invalid or is stored with other values (edit
-            it instead). Nothing is written then.
+            Naming the row: an invalid deposit or statement, a deposit stored with other
+            values (edit it instead), a statement that contradicts a stored one. Nothing is
+            written then: the database is as it was.
         """
-        deposits = normalise_deposits(frame)
         self._check()
+        done = []
         with write_transaction(self.engine) as connection:
-            stored = self._stored_deposits(connection, deposits["id"])
-            if len(stored):
-                _refuse_changed(deposits, stored)
-            new = deposits[~deposits["id"].isin(stored["id"])]
-            batch = self._batch(
-                connection, "deposits", len(deposits), len(new), source, sha256, who
-            )
-            rows = new.assign(import_id=batch, version=1)
-            self._bulk_insert(connection, _DEPOSITS, rows)
+            if deposits is not None:
+                done.append(self._import_deposits(connection, deposits, source, sha256, who))
+            if statements is not None:
+                done.append(self._import_statements(connection, statements, source, sha256, who))
+        return done
+
+    def _import_deposits(
+        self, connection: Connection, frame: pd.DataFrame, source: str, sha256: str, who: str
+    ) -> ImportSummary:
+        deposits = normalise_deposits(frame)
+        stored = self._stored_deposits(connection, deposits["id"])
+        if len(stored):
+            _refuse_changed(deposits, stored)
+        new = deposits[~deposits["id"].isin(stored["id"])]
+        batch = self._batch(connection, "deposits", len(deposits), len(new), source, sha256, who)
+        self._bulk_insert(connection, _DEPOSITS, new.assign(import_id=batch, version=1))
         return ImportSummary("deposits", len(deposits), len(new), len(deposits) - len(new), batch)
 
     def _stored_deposits(self, connection: Connection, ids: pd.Series) -> pd.DataFrame:
@@ -310,49 +343,38 @@ class Store:
             "who": who,
             "at": _now(),
         }
-        result = connection.execute(ImportBatch.__table__.insert().values(**values))
-        return int(result.inserted_primary_key[0])
+        result = connection.execute(_IMPORTS.insert().values(**values))
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
 
-    def import_statements(
-        self, frame: pd.DataFrame, *, source: str = "", sha256: str = "", who: str = ""
+    def _import_statements(
+        self, connection: Connection, frame: pd.DataFrame, source: str, sha256: str, who: str
     ) -> ImportSummary:
-        """Add resource statements in one transaction and recompute what they supersede.
-
-        A statement identical to a stored one (same deposit, date, code, category and
-        domain, same figures) is left as it is; one with the same key and other figures is
-        refused, since a restatement needs a new effective date.
-
-        Raises
-        ------
-        InventoryError
-            Naming the row; nothing is written then.
-        """
-        self._check()
-        with write_transaction(self.engine) as connection:
-            ids = set(connection.scalars(select(_DEPOSITS.c.id)))
-            statements = normalise_statements(frame, deposit_ids=ids)
-            affected = sorted(statements["deposit_id"].unique())
-            stored = self._stored_statements(connection, affected)
-            statements, unchanged = _against_stored(statements, stored)
-            batch = self._batch(
-                connection, "statements", len(frame), len(statements), source, sha256, who
+        ids = set(connection.scalars(select(_DEPOSITS.c.id)))
+        statements = normalise_statements(frame, deposit_ids=sorted(ids))
+        affected = sorted(statements["deposit_id"].unique())
+        stored = self._stored_statements(connection, affected)
+        statements, unchanged = _against_stored(statements, stored)
+        batch = self._batch(
+            connection, "statements", len(frame), len(statements), source, sha256, who
+        )
+        if len(statements):
+            first = int(connection.scalar(select(func.max(_STATEMENTS.c.id))) or 0)
+            statements = statements.assign(
+                id=np.arange(first + 1, first + 1 + len(statements)),
+                import_id=batch,
+                version=1,
             )
-            if len(statements):
-                first = int(connection.scalar(select(func.coalesce(func.max(_STATEMENTS.c.id), 0))))
-                statements = statements.assign(
-                    id=np.arange(first + 1, first + 1 + len(statements)),
-                    import_id=batch,
-                    version=1,
+            columns = [c.name for c in _STATEMENTS.columns if c.name != "superseded_on"]
+            self._bulk_insert(connection, _STATEMENTS, statements[columns])
+            self._bulk_insert(connection, _GRADES, _grade_rows(statements))
+            if self.dialect == "postgresql":
+                connection.exec_driver_sql(
+                    "SELECT setval(pg_get_serial_sequence('statements', 'id'), "
+                    "(SELECT max(id) FROM statements))"
                 )
-                columns = [c.name for c in _STATEMENTS.columns if c.name != "superseded_on"]
-                self._bulk_insert(connection, _STATEMENTS, statements[columns])
-                self._bulk_insert(connection, _GRADES, _grade_rows(statements))
-                if self.dialect == "postgresql":
-                    connection.exec_driver_sql(
-                        "SELECT setval(pg_get_serial_sequence('statements', 'id'), "
-                        "(SELECT max(id) FROM statements))"
-                    )
-                self._supersede(connection, affected)
+            self._supersede(connection, affected)
         return ImportSummary("statements", len(frame), len(statements), unchanged, batch)
 
     def _stored_statements(self, connection: Connection, deposits: Sequence[str]) -> pd.DataFrame:
@@ -459,7 +481,7 @@ class Store:
 
     def history(self, table: str, row_id: str) -> pd.DataFrame:
         """The edits of one deposit or statement: field, before, after, version, who, when."""
-        e = Edit.__table__
+        e = _EDITS
         return self._read(
             select(e.c.field, e.c.before, e.c.after, e.c.version, e.c.who, e.c.at)
             .where(e.c.table_name == table, e.c.row_id == str(row_id))
@@ -531,10 +553,10 @@ class Store:
                 )
                 raise StaleWriteError(msg)
             if table == "statements" and "ore_t" in values:
-                _recompute_metal(connection, key, values["ore_t"])
+                _recompute_metal(connection, int(key), values["ore_t"])
             now = _now()
             connection.execute(
-                Edit.__table__.insert(),
+                _EDITS.insert(),
                 [
                     {
                         "table_name": table,
@@ -630,17 +652,17 @@ class Store:
                     }
                 )
             )
-            row = summary.loc[quantity]
+            row = summary.loc[quantity].astype(float)
             connection.execute(
-                Undiscovered.__table__.insert().values(
+                _UNDISCOVERED.insert().values(
                     run_id=run_id,
                     commodity=commodity,
                     trials=len(values),
-                    mean_t=float(row["mean"]),
-                    q10_t=float(row["q10"]),
-                    q50_t=float(row["q50"]),
-                    q90_t=float(row["q90"]),
-                    p0=float(row["p0"]),
+                    mean_t=row["mean"],
+                    q10_t=row["q10"],
+                    q50_t=row["q50"],
+                    q90_t=row["q90"],
+                    p0=row["p0"],
                 )
             )
         self._bulk_insert(connection, _TRIALS, pd.concat(long, ignore_index=True))
@@ -676,6 +698,7 @@ class Store:
             msg = f"unknown basis {basis!r}; use {', '.join(BASES)}"
             raise InventoryError(msg)
         s = _STATEMENTS
+        current: Any
         if as_of is None:
             current = s.c.superseded_on.is_(None)
         else:
@@ -818,7 +841,9 @@ class Store:
         identified = self._read(query)
         return mckelvey_table(identified, self.undiscovered_trials(by, commodity=commodity))
 
-    def undiscovered_trials(self, by: str = "belt", *, commodity: str = "cu") -> dict[str, Any]:
+    def undiscovered_trials(
+        self, by: str = "belt", *, commodity: str = "cu"
+    ) -> dict[Hashable, np.ndarray]:
         """Each group's undiscovered total per trial, summed in SQL over its runs.
 
         The runs of a group are the stored ``tract`` and ``aggregate`` runs linked to it
@@ -884,8 +909,8 @@ class Store:
                 "statements": count(_STATEMENTS),
                 "current statements": count(_STATEMENTS, _STATEMENTS.c.superseded_on.is_(None)),
                 "runs": count(_RUNS),
-                "imports": count(ImportBatch.__table__),
-                "edits": count(Edit.__table__),
+                "imports": count(_IMPORTS),
+                "edits": count(_EDITS),
             }
 
     def drop_everything(self) -> None:
@@ -971,11 +996,12 @@ def _wide(frame: pd.DataFrame, long: pd.DataFrame) -> pd.DataFrame:
     if long.empty:
         return out
     metal = long.pivot(index="statement_id", columns="commodity", values="metal_t")
-    for commodity in metal.columns:
-        out[f"{commodity}_t"] = out["id"].map(metal[commodity]).astype(float)
+    for name in metal.columns:
+        out[f"{name}_t"] = out["id"].map(metal[name]).astype(float)
     graded = long[long["grade"].notna() & (long["unit"] != "")]
-    for (commodity, unit), rows in graded.groupby(["commodity", "unit"]):
-        column = grade_column(str(commodity), str(unit))
+    for keys, rows in graded.groupby(["commodity", "unit"]):
+        element, unit = keys
+        column = grade_column(str(element), str(unit))
         out[column] = out["id"].map(rows.set_index("statement_id")["grade"]).astype(float)
     return out
 

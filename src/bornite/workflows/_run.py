@@ -524,6 +524,9 @@ class RunRecord:
         The output folder.
     children : tuple of RunRecord
         The stages of a run made of runs (the demo, an aggregation's tracts).
+    links : mapping of str to str
+        What the run is about, for the inventory: ``deposit`` (an inventory id), ``belt``,
+        ``region`` (from a tract's run file or ``--link``).
     """
 
     kind: str
@@ -542,6 +545,7 @@ class RunRecord:
     outputs: tuple[OutputFile, ...] = ()
     folder: str | None = None
     children: tuple[RunRecord, ...] = ()
+    links: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def inputs_sha256(self) -> str:
@@ -589,6 +593,7 @@ class RunRecord:
             "folder": self.folder,
             "outputs": [dataclasses.asdict(o) for o in self.outputs],
             "children": [c.to_dict() for c in self.children],
+            "links": dict(self.links),
         }
         return typing.cast(dict[str, Any], to_jsonable(data))
 
@@ -623,6 +628,7 @@ class RunRecord:
                 outputs=tuple(OutputFile(**o) for o in data.get("outputs", [])),
                 folder=data.get("folder"),
                 children=tuple(cls.from_dict(c) for c in data.get("children", [])),
+                links={str(k): str(v) for k, v in data.get("links", {}).items()},
             )
         except (KeyError, TypeError, ValueError) as error:
             msg = f"not a bornite run record ({type(error).__name__}: {error})"

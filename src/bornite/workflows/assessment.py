@@ -228,11 +228,18 @@ class DepositCountSpec:
 
 @dataclass(frozen=True)
 class TractInfo:
-    """``[tract]``: the tract's name, a description and whether it is illustrative."""
+    """``[tract]``: the tract's name, a description, whether it is illustrative, and the
+    belt and region it lies in (which the inventory's McKelvey boxes group it by)."""
 
     name: str
     description: str = ""
     illustrative: bool = False
+    belt: str = ""
+    region: str = ""
+
+    def links(self) -> dict[str, str]:
+        """The record's links: the belt and region that are given."""
+        return {k: v for k, v in (("belt", self.belt), ("region", self.region)) if v}
 
 
 @dataclass(frozen=True)
@@ -477,6 +484,7 @@ def tract_record(result: TractResult, *, within: Path | None = None) -> RunRecor
         headline=tuple(headline),
         tables=tables,
         results=_results(result),
+        links=spec.tract.links(),
     )
 
 

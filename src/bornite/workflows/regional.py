@@ -95,6 +95,8 @@ class AggregateInfo:
     by: str = "n_deposits"
     seed: int | None = None
     illustrative: bool = False
+    belt: str = ""
+    region: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ class AggregationSpec:
     illustrative: bool = False
     source: Path | None = None
     correlation_file: Path | None = None
+    links: dict[str, str] = field(default_factory=dict)
 
 
 def _correlation(value: Any, names: list[str], base: Path, where: str) -> np.ndarray:
@@ -171,6 +174,7 @@ def load_aggregation_spec(path: str | Path) -> AggregationSpec:
         seed=info.seed,
         illustrative=info.illustrative,
         source=path,
+        links={k: v for k, v in (("belt", info.belt), ("region", info.region)) if v},
         correlation_file=(
             resolve_path(info.correlation, path.parent)
             if isinstance(info.correlation, str)
@@ -252,6 +256,7 @@ def aggregation_record(
             "rank_correlation": achieved.to_dict(orient="records"),
         },
         children=children,
+        links=spec.links,
     )
 
 

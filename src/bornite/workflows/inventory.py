@@ -1,0 +1,286 @@
+"""The inventory's workflows: databases, imports and exports, stored runs, roll-ups.
+
+Each returns a :class:`~bornite.workflows.RunRecord` (kind ``db``, ``import``, ``export``,
+``rollup``, ``additions`` or ``mckelvey``), so the CLI renders them as it renders any run.
+The roll-ups' rows are in ``results["rows"]``; the science (the counting rule, quantiles from
+trials) is in :mod:`bornite.inventory`, the SQL in :mod:`bornite.store`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import getpass
+import json
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bornite.errors import DataFileError, InventoryError
+from bornite.inventory import STATEMENT_COLUMNS, grade_columns
+from bornite.io import read_inventory, read_table, sha256_file, write_inventory
+from bornite.store import Store
+from bornite.workflows._run import Headline, RecordTable, RunRecord, input_files
+
+__all__ = [
+    "additions_record",
+    "check_database",
+    "export_inventory",
+    "import_inventory",
+    "init_database",
+    "mckelvey_record",
+    "read_run_folder",
+    "rollup_record",
+    "store_run",
+    "upgrade_database",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Run kinds whose per-trial totals (``totals.csv`` in their folder) are stored.
+ASSESSMENT_KINDS = ("tract", "aggregate")
+LINK_KEYS = ("deposit", "belt", "region")
+
+
+def _who() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+def _db_record(kind: str, store: Store, **extra: Any) -> RunRecord:
+    counts = store.counts()
+    return RunRecord(
+        kind=kind,
+        name=store.describe(),
+        parameters={"database": store.describe(), "schema": store.head(), **extra},
+        tables={
+            "contents": RecordTable(
+                "what the database holds",
+                ("table", "rows"),
+                tuple((name, count) for name, count in counts.items()),
+            )
+        },
+        results={"database": store.describe(), "counts": counts, **extra},
+    )
+
+
+def check_database(db: str | Path | None = None) -> None:
+    """Raise :class:`~bornite.errors.StoreError` unless ``db`` is a reachable bornite
+    database at this version's schema (saying which command fixes it)."""
+    Store(db).check()
+
+
+def init_database(db: str | Path | None = None) -> RunRecord:
+    """Create the database (the default SQLite file when ``db`` is ``None``)."""
+    store = Store(db)
+    created = store.init()
+    return _db_record("db", store, created=created)
+
+
+def upgrade_database(db: str | Path | None = None) -> RunRecord:
+    """Migrate the database to this version's schema."""
+    store = Store(db)
+    before, after = store.upgrade()
+    return _db_record("db", store, upgraded_from=before, upgraded_to=after)
+
+
+def import_inventory(
+    path: str | Path, db: str | Path | None = None, *, layout: str = "auto"
+) -> RunRecord:
+    """Import an inventory file in one transaction (see :func:`bornite.io.read_inventory`).
+
+    Raises
+    ------
+    InventoryError or DataFileError
+        Naming the file and row; the database is left as it was.
+    """
+    path = Path(path)
+    store = Store(db)
+    store.check()
+    tables = read_inventory(path, layout=layout)
+    try:
+        summaries = store.import_tables(
+            tables.deposits,
+            tables.statements,
+            source=str(path),
+            sha256=sha256_file(path),
+            who=_who(),
+        )
+    except InventoryError as error:
+        msg = f"{path}: {error}; nothing was imported"
+        raise InventoryError(msg) from error
+    headline = tuple(
+        Headline(f"{s.kind}_added", f"{s.kind} added", float(s.added), "count") for s in summaries
+    )
+    return RunRecord(
+        kind="import",
+        name=path.name,
+        inputs=input_files({"inventory": path}),
+        parameters={"database": store.describe(), "layout": tables.layout},
+        headline=headline,
+        tables={
+            "imported": RecordTable(
+                f"imported into {store.describe()}",
+                ("table", "rows read", "added", "already there"),
+                tuple((s.kind, s.rows, s.added, s.unchanged) for s in summaries),
+            )
+        },
+        results={
+            "database": store.describe(),
+            "layout": tables.layout,
+            "imports": [
+                {"table": s.kind, "rows": s.rows, "added": s.added, "unchanged": s.unchanged}
+                for s in summaries
+            ],
+        },
+    )
+
+
+def export_inventory(destination: str | Path, db: str | Path | None = None) -> RunRecord:
+    """Write every deposit and statement to CSV files (a folder), JSON or a GeoPackage."""
+    store = Store(db)
+    deposits = store.deposits().drop(columns=["version"])
+    statements = store.statements()
+    columns = [c for c in STATEMENT_COLUMNS if c in statements.columns or c == "domain"]
+    columns += list(grade_columns(statements))
+    columns += [c for c in statements.columns if c.endswith("_t") and c != "ore_t"]
+    written = write_inventory(deposits, statements, destination, columns)
+    return RunRecord(
+        kind="export",
+        name=str(destination),
+        parameters={"database": store.describe()},
+        tables={
+            "exported": RecordTable(
+                f"exported from {store.describe()}",
+                ("table", "rows"),
+                (("deposits", len(deposits)), ("statements", len(statements))),
+            )
+        },
+        results={"files": [str(p) for p in written], "deposits": len(deposits)},
+        folder=str(destination),
+    )
+
+
+def _trials(record: RunRecord) -> pd.DataFrame | None:
+    if record.kind not in ASSESSMENT_KINDS or not record.folder:
+        return None
+    path = Path(record.folder) / "totals.csv"
+    if not path.is_file():
+        logger.warning("run %s: no %s, its trials are not stored", record.name, path)
+        return None
+    return read_table(path)
+
+
+def store_run(
+    record: RunRecord,
+    db: str | Path | None = None,
+    *,
+    links: Mapping[str, str] | None = None,
+    store: Store | None = None,
+    parent: str | None = None,
+) -> str:
+    """Store a run record and its children; return the stored id of ``record``.
+
+    An assessment's per-trial totals are read from ``totals.csv`` in its folder, for the
+    McKelvey boxes. ``links`` (``deposit``, ``belt``, ``region``) add to the record's own.
+    """
+    store = store or Store(db)
+    if parent is None:
+        store.check()
+    merged = {**record.links, **(links or {})}
+    wrong = sorted(set(merged) - set(LINK_KEYS))
+    if wrong:
+        msg = f"cannot link a run to {', '.join(wrong)}; link it to a deposit, belt or region"
+        raise InventoryError(msg)
+    run_id = store.record_run(
+        record.to_dict(),
+        trials=_trials(record),
+        deposit=merged.get("deposit"),
+        belt=merged.get("belt"),
+        region=merged.get("region"),
+        parent=parent,
+        who=_who(),
+    )
+    for child in record.children:
+        store_run(child, store=store, parent=run_id)
+    return run_id
+
+
+def _rows_record(
+    kind: str, title: str, table: pd.DataFrame, store: Store, parameters: dict[str, Any]
+) -> RunRecord:
+    return RunRecord(
+        kind=kind,
+        name=title,
+        parameters={"database": store.describe(), **parameters},
+        tables={kind: RecordTable.from_frame(title, table, shown=200)},
+        results={"rows": table.to_dict(orient="records"), **parameters},
+    )
+
+
+def rollup_record(
+    by: str = "belt",
+    db: str | Path | None = None,
+    *,
+    commodity: str = "cu",
+    as_of: str | None = None,
+    basis: str = "identified",
+    scheme: str = "crirsco",
+) -> RunRecord:
+    """Totals of ore and metal by group, as of a date, from the database."""
+    store = Store(db)
+    table = store.rollup(by, commodity=commodity, as_of=as_of, basis=basis, scheme=scheme)
+    when = f"as of {as_of}" if as_of else "latest statements"
+    title = f"{commodity.capitalize()} by {by}, {basis} ({when})"
+    parameters = {"by": by, "commodity": commodity, "as_of": as_of, "basis": basis}
+    return _rows_record("rollup", title, table, store, parameters)
+
+
+def additions_record(
+    since: str,
+    until: str | None = None,
+    db: str | Path | None = None,
+    *,
+    by: str | None = None,
+    commodity: str = "cu",
+    basis: str = "identified",
+) -> RunRecord:
+    """New deposits and growth of known ones between two dates, from the database."""
+    store = Store(db)
+    table = store.additions(since, until, by=by, commodity=commodity, basis=basis)
+    title = f"{commodity.capitalize()} added from {since} to {until or 'the latest statements'}"
+    parameters = {"since": since, "until": until, "by": by, "commodity": commodity}
+    return _rows_record("additions", title, table, store, parameters)
+
+
+def mckelvey_record(
+    by: str = "belt",
+    db: str | Path | None = None,
+    *,
+    commodity: str = "cu",
+    as_of: str | None = None,
+) -> RunRecord:
+    """Identified (by category) and undiscovered (from stored assessment trials) metal."""
+    store = Store(db)
+    table = store.mckelvey(by, commodity=commodity, as_of=as_of)
+    title = f"{commodity.capitalize()} identified and undiscovered by {by}"
+    parameters = {"by": by, "commodity": commodity, "as_of": as_of}
+    record = _rows_record("mckelvey", title, table, store, parameters)
+    note = (
+        "undiscovered quantiles come from the per-trial totals (quantiles do not add); q90 "
+        "is the 90th percentile"
+    )
+    return dataclasses.replace(record, results={**record.results, "note": note})
+
+
+def read_run_folder(folder: str | Path) -> RunRecord:
+    """The record in a run folder's ``run.json`` (to store a run made earlier)."""
+    path = Path(folder) / "run.json"
+    if not path.is_file():
+        msg = f"{folder}: no run.json; give the output folder of a bornite run"
+        raise DataFileError(msg)
+    return RunRecord.from_dict(json.loads(path.read_text(encoding="utf-8")))
