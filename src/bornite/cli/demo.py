@@ -39,3 +39,8 @@ def demo_command(
     console.print(
         "stages: " + ", ".join(str(child.folder) for child in record.children if child.folder)
     )
+    database = Path(str(record.folder)) / "bornite.sqlite"
+    console.print(
+        f"inventory: bornite inventory mckelvey --db {database} "
+        f"(or rollup --by category --db {database})"
+    )

@@ -9,6 +9,7 @@ from bornite.datasets.deposit import (
     truth_at,
 )
 from bornite.datasets.examples import demo_dir
+from bornite.datasets.inventory import synthetic_inventory
 from bornite.datasets.region import REGION_RULE, SyntheticRegion, synthetic_region
 from bornite.datasets.synthetic import PORPHYRY_2008, porphyry_grade_tonnage
 
@@ -21,6 +22,7 @@ __all__ = [
     "demo_dir",
     "porphyry_grade_tonnage",
     "synthetic_drill_campaign",
+    "synthetic_inventory",
     "synthetic_porphyry_deposit",
     "synthetic_region",
     "synthetic_topography",

@@ -321,6 +321,8 @@ def additions_table(before: pd.Series, after: pd.Series, groups: pd.Series) -> p
     now = after.reindex(ids).fillna(0.0)
     new = was.isna() & (now > 0)
     change = now - was.fillna(0.0)
+    # A change within a part in 10^9 is the order of a sum, not an addition.
+    change = change.where(change.abs() > 1e-9 * np.maximum(now.abs(), was.abs().fillna(0.0)), 0.0)
     grown = ~new & (change > 0)
     frame = pd.DataFrame(
         {

@@ -103,14 +103,19 @@ def _refuse(frame: pd.DataFrame, mask: np.ndarray | pd.Series, problem: str, fix
 
 
 def _text(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A text column with runs of white space collapsed, empty where missing (cleaned once
+    per distinct value: a million rows hold few)."""
     if column not in frame.columns:
         return pd.Series("", index=frame.index, dtype=object)
-    values = frame[column].astype("string").fillna("")
-    return values.str.replace(r"\s+", " ", regex=True).str.strip().astype(object)
+    codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+    cleaned = np.array([" ".join(str(u).split()) for u in uniques] + [""], dtype=object)
+    return pd.Series(cleaned[codes], index=frame.index, dtype=object)
 
 
 def _number(frame: pd.DataFrame, column: str) -> pd.Series:
     raw = frame[column]
+    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        return raw.astype(float)
     values = pd.to_numeric(raw, errors="coerce").astype(float)
     bad = values.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
     _refuse(frame, bad, f"{column} is not a number", f"write {column} as a plain number")

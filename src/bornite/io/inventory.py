@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from bornite.errors import DataFileError
-from bornite.io.grade_tonnage import _detect_layout, read_table
+from bornite.io.grade_tonnage import read_table
 from bornite.io.outputs import atomic_path, to_jsonable, write_table, write_text
 
 __all__ = [
@@ -210,7 +210,7 @@ def read_inventory(path: str | Path, *, layout: str = "auto") -> InventoryTables
     table = read_table(path, dtype=str, keep_default_na=False, na_values=[""])
     columns = {str(c).strip() for c in table.columns}
     if layout == "auto":
-        if _detect_layout(table) == "usgs2008":
+        if {"oreton", "cugrd", "depname"} <= {c.lower() for c in columns}:
             return read_usgs2008_inventory(path)
         if set(_STATEMENT_KEYS) <= columns:
             layout = "statements"

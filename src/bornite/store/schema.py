@@ -29,6 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 __all__ = [
     "Base",
     "Deposit",
+    "DepositMetal",
     "Edit",
     "Grade",
     "ImportBatch",
@@ -56,6 +57,9 @@ class Deposit(Base):
     """A deposit: identity, location, type, belt, region, country, status."""
 
     __tablename__ = "deposits"
+    # Roll-ups look every counted statement's deposit up by id: on SQLite a table clustered on
+    # its key (WITHOUT ROWID) answers that with one b-tree search, not two.
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     id: Mapped[str] = mapped_column(String(100), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
@@ -80,8 +84,30 @@ class Statement(Base):
     __tablename__ = "statements"
     __table_args__ = (
         UniqueConstraint("deposit_id", "effective_date", "code", "category", "domain"),
-        Index("ix_statements_current", "deposit_id", "kind", "effective_date"),
-        Index("ix_statements_as_of", "effective_date", "superseded_on"),
+        # Covering indexes of the roll-ups, in deposit order (so sums per deposit stream
+        # without a sort): the latest statements (superseded_on IS NULL), and every report of
+        # a deposit by date (for imports and for roll-ups as of a date).
+        Index(
+            "ix_statements_latest",
+            "superseded_on",
+            "deposit_id",
+            "kind",
+            "id",
+            "category",
+            "ore_t",
+            "inclusive_of_reserves",
+        ),
+        Index(
+            "ix_statements_current",
+            "deposit_id",
+            "kind",
+            "effective_date",
+            "superseded_on",
+            "id",
+            "category",
+            "ore_t",
+            "inclusive_of_reserves",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -104,12 +130,32 @@ class Grade(Base):
     """A statement's grade and contained metal of one commodity."""
 
     __tablename__ = "grades"
+    # Clustered on (statement, commodity): a roll-up finds a statement's metal in one search.
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
-    commodity: Mapped[str] = mapped_column(String(10), primary_key=True)
     statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"), primary_key=True)
+    commodity: Mapped[str] = mapped_column(String(10), primary_key=True)
     grade: Mapped[float | None] = mapped_column(Float)
     unit: Mapped[str] = mapped_column(String(10), default="")
     metal_t: Mapped[float] = mapped_column(Float)
+
+
+class DepositMetal(Base):
+    """The latest statements of a deposit summed per commodity (derived data, kept by every
+    import and edit): what a roll-up of the latest statements reads instead of every
+    statement. Resource and reserve sums are kept apart, with whether the current resources
+    include the reserves, so that every counting basis is one expression over this table."""
+
+    __tablename__ = "deposit_metal"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    deposit_id: Mapped[str] = mapped_column(ForeignKey("deposits.id"), primary_key=True)
+    commodity: Mapped[str] = mapped_column(String(10), primary_key=True)
+    resource_metal_t: Mapped[float | None] = mapped_column(Float)
+    resource_ore_t: Mapped[float | None] = mapped_column(Float)
+    reserve_metal_t: Mapped[float | None] = mapped_column(Float)
+    reserve_ore_t: Mapped[float | None] = mapped_column(Float)
+    inclusive: Mapped[int] = mapped_column(Integer)
 
 
 class ImportBatch(Base):

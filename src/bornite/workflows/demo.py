@@ -27,12 +27,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from bornite.datasets import demo_dir
 from bornite.errors import RunConfigError
 from bornite.io import copy_file, write_json, write_table, write_text
 from bornite.report import Report, Section, totals_section, write_report
+from bornite.store import Store
 from bornite.workflows._run import (
     Headline,
     RecordTable,
@@ -43,6 +45,7 @@ from bornite.workflows._run import (
 )
 from bornite.workflows.assessment import load_tract_spec, run_tract, write_tract
 from bornite.workflows.estimate import load_estimate_spec, run_estimate, write_estimate
+from bornite.workflows.inventory import resource_statements, store_run
 from bornite.workflows.pit import load_pit_spec, run_pit, write_pit
 from bornite.workflows.prospect import load_prospect_spec, run_prospect, write_prospect
 from bornite.workflows.regional import (
@@ -112,8 +115,13 @@ def _tracts(
     combined, summary = aggregate_results(
         totals, aggregation.correlation, by=aggregation.by, seed=seed
     )
-    write_table(combined, folder / "aggregate_totals.csv")
-    aggregate = aggregation_record(aggregation, combined, summary, seed, within=folder)
+    write_table(combined, folder / "aggregate" / "totals.csv")
+    write_table(summary.reset_index(), folder / "aggregate" / "summary.csv")
+    aggregate = finish_stage(
+        aggregation_record(aggregation, combined, summary, seed, within=folder),
+        folder,
+        "aggregate",
+    )
     sections.insert(
         0,
         totals_section(
@@ -219,9 +227,10 @@ def _write_demo(folder: Path, trials: int, progress: Progress | None) -> RunReco
     region, region_section = write_prospect(region_result, folder / "region", within=folder)
     _tract_from_region(inputs / "north.toml", region_result.permissive.to_dict())
     tracts, aggregate, tract_sections = _tracts(inputs, folder, trials, progress)
+    linked = {"deposit": DEMO_DEPOSIT}
     stages = [
-        finish_stage(deposit, folder, "deposit"),
-        finish_stage(pit, folder, "pit"),
+        finish_stage(dataclasses.replace(deposit, links=linked), folder, "deposit"),
+        finish_stage(dataclasses.replace(pit, links=linked), folder, "pit"),
         finish_stage(region, folder, "region"),
     ]
     record = RunRecord(
@@ -258,7 +267,52 @@ def _write_demo(folder: Path, trials: int, progress: Progress | None) -> RunReco
     )
     write_report(report, folder / "report.html", overwrite=True)
     write_json(record.results, folder / "summary.json")
+    _demo_database(folder, record, region_result.deposits)
     return record
+
+
+#: The inventory id of the demo's estimated deposit.
+DEMO_DEPOSIT = "demo-porphyry"
+#: The demo's belt: its tracts' and deposits'.
+DEMO_BELT = "Plateau belt"
+#: The demo's database, in its output folder.
+DEMO_DATABASE = "bornite.sqlite"
+
+
+def _demo_database(folder: Path, record: RunRecord, known: pd.DataFrame) -> None:
+    """The demo's inventory in ``folder/bornite.sqlite``: the estimated deposit with its
+    pit-constrained resource as statements, the region's known points, every run."""
+    deposit, pit = record.children[0], record.children[1]
+    deposits = pd.DataFrame(
+        {
+            "id": [DEMO_DEPOSIT, *("demo-region-" + known["name"].astype(str))],
+            "name": [deposit.name, *known["name"].astype(str)],
+            "easting": [None, *known["easting"]],
+            "northing": [None, *known["northing"]],
+            "crs": ["", *["synthetic local grid (m)"] * len(known)],
+            "deposit_type": "porphyry Cu",
+            "belt": DEMO_BELT,
+            "region": "Demo region (synthetic)",
+            "status": ["resource", *np.where(known["kind"] == "deposit", "prospect", "occurrence")],
+            "sources": "bornite demo (illustrative)",
+        }
+    )
+    commodity = str(deposit.results["grade"]).split("_")[0]
+    statements = resource_statements(
+        pit,
+        DEMO_DEPOSIT,
+        commodity=commodity,
+        code=str(deposit.results.get("scheme", "jorc2012")),
+        effective_date=pit.finished[:10],
+        citation="bornite demo (illustrative): kriged estimate inside the selected pit shell",
+    )
+    store = Store(folder / DEMO_DATABASE)
+    try:
+        store.init()
+        store.import_tables(deposits, statements, source="bornite demo")
+        store_run(record, store=store, root=folder)
+    finally:
+        store.close()
 
 
 def run_demo(

@@ -165,10 +165,17 @@ def export_inventory(destination: str | Path, db: str | Path | None = None) -> R
     )
 
 
-def _trials(record: RunRecord) -> pd.DataFrame | None:
-    if record.kind not in ASSESSMENT_KINDS or not record.folder:
+def _folder(record: RunRecord, root: Path | None) -> Path | None:
+    if not record.folder:
         return None
-    path = Path(record.folder) / "totals.csv"
+    folder = Path(record.folder)
+    return folder if folder.is_absolute() or root is None else root / folder
+
+
+def _trials(record: RunRecord, folder: Path | None) -> pd.DataFrame | None:
+    if record.kind not in ASSESSMENT_KINDS or folder is None:
+        return None
+    path = folder / "totals.csv"
     if not path.is_file():
         logger.warning("run %s: no %s, its trials are not stored", record.name, path)
         return None
@@ -182,11 +189,14 @@ def store_run(
     links: Mapping[str, str] | None = None,
     store: Store | None = None,
     parent: str | None = None,
+    root: Path | None = None,
 ) -> str:
     """Store a run record and its children; return the stored id of ``record``.
 
     An assessment's per-trial totals are read from ``totals.csv`` in its folder, for the
-    McKelvey boxes. ``links`` (``deposit``, ``belt``, ``region``) add to the record's own.
+    McKelvey boxes (a relative folder is taken under ``root``, as a demo's stages are under
+    the demo's folder). ``links`` (``deposit``, ``belt``, ``region``) add to the record's
+    own.
     """
     store = store or Store(db)
     if parent is None:
@@ -198,7 +208,7 @@ def store_run(
         raise InventoryError(msg)
     run_id = store.record_run(
         record.to_dict(),
-        trials=_trials(record),
+        trials=_trials(record, _folder(record, root)),
         deposit=merged.get("deposit"),
         belt=merged.get("belt"),
         region=merged.get("region"),
@@ -206,18 +216,27 @@ def store_run(
         who=_who(),
     )
     for child in record.children:
-        store_run(child, store=store, parent=run_id)
+        store_run(child, store=store, parent=run_id, root=_folder(record, root) or root)
     return run_id
 
 
 def _rows_record(
-    kind: str, title: str, table: pd.DataFrame, store: Store, parameters: dict[str, Any]
+    kind: str,
+    title: str,
+    table: pd.DataFrame,
+    store: Store,
+    parameters: dict[str, Any],
+    headers: Mapping[str, str] | None = None,
 ) -> RunRecord:
+    """A record of a table of rows; ``headers`` shortens column names for people (the rows
+    in ``results`` keep the full names)."""
+    shown = table.rename(columns=dict(headers or {}))
+    units = {new: "t" for old, new in (headers or {}).items() if old.endswith("_t")}
     return RunRecord(
         kind=kind,
         name=title,
         parameters={"database": store.describe(), **parameters},
-        tables={kind: RecordTable.from_frame(title, table, shown=200)},
+        tables={kind: RecordTable.from_frame(title, shown, units=units, shown=200)},
         results={"rows": table.to_dict(orient="records"), **parameters},
     )
 
@@ -269,7 +288,12 @@ def mckelvey_record(
     table = store.mckelvey(by, commodity=commodity, as_of=as_of)
     title = f"{commodity.capitalize()} identified and undiscovered by {by}"
     parameters = {"by": by, "commodity": commodity, "as_of": as_of}
-    record = _rows_record("mckelvey", title, table, store, parameters)
+    headers = {
+        c: c.removesuffix("_t").replace("undiscovered_", "undisc. ").replace("_", " ")
+        for c in table.columns
+        if c.endswith("_t")
+    }
+    record = _rows_record("mckelvey", title, table, store, parameters, headers)
     note = (
         "undiscovered quantiles come from the per-trial totals (quantiles do not add); q90 "
         "is the 90th percentile"
@@ -284,3 +308,36 @@ def read_run_folder(folder: str | Path) -> RunRecord:
         msg = f"{folder}: no run.json; give the output folder of a bornite run"
         raise DataFileError(msg)
     return RunRecord.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def resource_statements(
+    record: RunRecord,
+    deposit_id: str,
+    *,
+    commodity: str,
+    code: str,
+    effective_date: str,
+    citation: str,
+    cutoff: str = "",
+) -> pd.DataFrame:
+    """Statement rows from an estimate's or a pit's resource by class (``results["resource"]``:
+    ``class``, ``ore_t``, ``metal_t``), one per class with tonnage (total rows left out), for
+    :meth:`bornite.store.Store.import_tables`."""
+    rows = [
+        r
+        for r in record.results.get("resource", [])
+        if float(r.get("ore_t") or 0) > 0 and not str(r["class"]).lower().startswith("total")
+    ]
+    return pd.DataFrame(
+        {
+            "deposit_id": deposit_id,
+            "effective_date": effective_date,
+            "code": code,
+            "category": [r["class"] for r in rows],
+            "ore_t": [float(r["ore_t"]) for r in rows],
+            f"{commodity}_t": [float(r["metal_t"]) for r in rows],
+            "cutoff": cutoff,
+            "inclusive_of_reserves": True,
+            "citation": citation,
+        }
+    )

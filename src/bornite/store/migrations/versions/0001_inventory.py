@@ -66,6 +66,7 @@ def upgrade() -> None:
             ["import_id"], ["imports.id"], name=op.f("fk_deposits_import_id_imports")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_deposits")),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("deposits", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_deposits_belt"), ["belt"], unique=False)
@@ -75,6 +76,21 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_deposits_region"), ["region"], unique=False)
 
+    op.create_table(
+        "deposit_metal",
+        sa.Column("deposit_id", sa.String(length=100), nullable=False),
+        sa.Column("commodity", sa.String(length=10), nullable=False),
+        sa.Column("resource_metal_t", sa.Float(), nullable=True),
+        sa.Column("resource_ore_t", sa.Float(), nullable=True),
+        sa.Column("reserve_metal_t", sa.Float(), nullable=True),
+        sa.Column("reserve_ore_t", sa.Float(), nullable=True),
+        sa.Column("inclusive", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["deposit_id"], ["deposits.id"], name=op.f("fk_deposit_metal_deposit_id_deposits")
+        ),
+        sa.PrimaryKeyConstraint("deposit_id", "commodity", name=op.f("pk_deposit_metal")),
+        sqlite_with_rowid=False,
+    )
     op.create_table(
         "runs",
         sa.Column("id", sa.String(length=32), nullable=False),
@@ -140,23 +156,45 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("statements", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_statements_as_of", ["effective_date", "superseded_on"], unique=False
+            "ix_statements_current",
+            [
+                "deposit_id",
+                "kind",
+                "effective_date",
+                "superseded_on",
+                "id",
+                "category",
+                "ore_t",
+                "inclusive_of_reserves",
+            ],
+            unique=False,
         )
         batch_op.create_index(
-            "ix_statements_current", ["deposit_id", "kind", "effective_date"], unique=False
+            "ix_statements_latest",
+            [
+                "superseded_on",
+                "deposit_id",
+                "kind",
+                "id",
+                "category",
+                "ore_t",
+                "inclusive_of_reserves",
+            ],
+            unique=False,
         )
 
     op.create_table(
         "grades",
-        sa.Column("commodity", sa.String(length=10), nullable=False),
         sa.Column("statement_id", sa.Integer(), nullable=False),
+        sa.Column("commodity", sa.String(length=10), nullable=False),
         sa.Column("grade", sa.Float(), nullable=True),
         sa.Column("unit", sa.String(length=10), nullable=False),
         sa.Column("metal_t", sa.Float(), nullable=False),
         sa.ForeignKeyConstraint(
             ["statement_id"], ["statements.id"], name=op.f("fk_grades_statement_id_statements")
         ),
-        sa.PrimaryKeyConstraint("commodity", "statement_id", name=op.f("pk_grades")),
+        sa.PrimaryKeyConstraint("statement_id", "commodity", name=op.f("pk_grades")),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "run_trials",
@@ -187,8 +225,8 @@ def downgrade() -> None:
     op.drop_table("run_trials")
     op.drop_table("grades")
     with op.batch_alter_table("statements", schema=None) as batch_op:
+        batch_op.drop_index("ix_statements_latest")
         batch_op.drop_index("ix_statements_current")
-        batch_op.drop_index("ix_statements_as_of")
 
     op.drop_table("statements")
     with op.batch_alter_table("runs", schema=None) as batch_op:
@@ -198,6 +236,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_runs_belt"))
 
     op.drop_table("runs")
+    op.drop_table("deposit_metal")
     with op.batch_alter_table("deposits", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_deposits_region"))
         batch_op.drop_index(batch_op.f("ix_deposits_deposit_type"))
