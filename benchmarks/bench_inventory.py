@@ -19,6 +19,7 @@ prints medians and ratios; it never fails on a missed target.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import tempfile
@@ -70,7 +71,7 @@ def _python_loop(statements: pd.DataFrame, deposits: pd.DataFrame) -> dict[str, 
     }
     totals: dict[str, float] = defaultdict(float)
     for deposit, kind, date, _, metal in rows:
-        if latest[(deposit, kind)] != date or metal != metal:
+        if latest[(deposit, kind)] != date or math.isnan(metal):
             continue
         if kind == "reserve" and deposit in inclusive:
             continue
@@ -89,13 +90,17 @@ def _case(name: str, url: str, deposits: pd.DataFrame, statements: pd.DataFrame,
     start = time.perf_counter()
     store.import_tables(deposits, statements)
     seconds = time.perf_counter() - start
-    print(f"{name}: import of {len(deposits):,} deposits + {len(statements):,} statements: "
-          f"{seconds:.1f} s (target < 60 s)")
+    print(
+        f"{name}: import of {len(deposits):,} deposits + {len(statements):,} statements: "
+        f"{seconds:.1f} s (target < 60 s)"
+    )
     belt, table = _median(lambda: store.rollup("belt"), repeats)
     as_of, _ = _median(lambda: store.rollup("belt", as_of="2015-06-30"), repeats)
     category, _ = _median(lambda: store.rollup("category"), repeats)
-    print(f"{name}: roll-up by belt median {belt * 1000:.0f} ms (target < 1000 ms); as of a "
-          f"date {as_of * 1000:.0f} ms; by category {category * 1000:.0f} ms")
+    print(
+        f"{name}: roll-up by belt median {belt * 1000:.0f} ms (target < 1000 ms); as of a "
+        f"date {as_of * 1000:.0f} ms; by category {category * 1000:.0f} ms"
+    )
     store.close()
     return belt, table
 
@@ -128,13 +133,16 @@ def main() -> None:
             if done is None:
                 continue
             seconds, table = done
-            assert isinstance(table, pd.DataFrame) and isinstance(reference, pd.DataFrame)
+            assert isinstance(table, pd.DataFrame)
+            assert isinstance(reference, pd.DataFrame)
             same = (table["metal_t"] - reference["metal_t"]).abs().max() <= 1e-9 * float(
                 reference["metal_t"].iloc[-1]
             )
             loop_total = sum(totals.values())  # type: ignore[union-attr]
-            print(f"{name}: Python loop / SQL = {loop / seconds:.1f}x; same totals as pandas: "
-                  f"{same}; loop total {loop_total:.6g} t vs SQL {table['metal_t'].iloc[-1]:.6g} t")
+            print(
+                f"{name}: Python loop / SQL = {loop / seconds:.1f}x; same totals as pandas: "
+                f"{same}; loop total {loop_total:.6g} t vs SQL {table['metal_t'].iloc[-1]:.6g} t"
+            )
 
 
 if __name__ == "__main__":

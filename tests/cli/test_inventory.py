@@ -52,7 +52,8 @@ def test_init_twice_and_the_default_path(tmp_path: Path, monkeypatch) -> None:
     again = invoke("db", "init", "--json")
     assert json.loads(again.output)["results"]["created"] is False
     upgraded = invoke("db", "upgrade")
-    assert upgraded.exit_code == 0 and "schema 0001 -> 0001" in upgraded.output
+    assert upgraded.exit_code == 0
+    assert "schema 0001 -> 0001" in upgraded.output
 
 
 def test_rollup_json_rows_and_total(database: str) -> None:
@@ -79,7 +80,8 @@ def test_rollup_json_rows_and_total(database: str) -> None:
     shown = invoke(
         "inventory", "rollup", "--by", "category", "--scheme", "gbt17766", "--db", database
     )
-    assert "探明资源量" in shown.output and "latest report" in shown.output
+    assert "探明资源量" in shown.output
+    assert "latest report" in shown.output
 
 
 def test_additions_and_mckelvey(database: str) -> None:
@@ -96,7 +98,8 @@ def test_additions_and_mckelvey(database: str) -> None:
     )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
-    assert all(set(row) == ADDITIONS_KEYS for row in rows) and rows[-1]["group"] == "total"
+    assert all(set(row) == ADDITIONS_KEYS for row in rows)
+    assert rows[-1]["group"] == "total"
     box = invoke("inventory", "mckelvey", "--by", "belt", "--db", database, "--json")
     assert box.exit_code == 0, box.output
     assert {"identified_t", "undiscovered_q50_t", "total_mean_t"} <= set(json.loads(box.output)[0])

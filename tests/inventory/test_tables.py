@@ -82,7 +82,7 @@ def test_the_counting_rules_are_enforced() -> None:
         cu_pct=[0.5, 0.5],
         citation=["x", "y"],
     )
-    with pytest.raises(InventoryError, match="rows? 1, 2: two statements of the same deposit"):
+    with pytest.raises(InventoryError, match=r"rows? 1, 2: two statements of the same deposit"):
         normalise_statements(twice)
     # The same category in two domains is two statements.
     assert len(normalise_statements(twice.assign(domain=["oxide", "sulphide"]))) == 2

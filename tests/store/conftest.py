@@ -70,7 +70,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     store = Store(url)
     store.init()
     store.close()
-    yield url
+    return url
 
 
 @pytest.fixture

@@ -95,8 +95,10 @@ def test_of_concurrent_edits_of_one_version_exactly_one_wins(store_url: str) -> 
 
     with ThreadPoolExecutor(8) as pool:
         outcomes = list(pool.map(edit, range(8)))
-    assert outcomes.count("won") == 1 and outcomes.count("stale") == 7
+    assert outcomes.count("won") == 1
+    assert outcomes.count("stale") == 7
     deposit = store.deposits().iloc[0]
     assert deposit["version"] == 2
     history = store.history("deposits", "a")
-    assert len(history) == 1 and history["after"].iloc[0] == f'"{deposit["belt"]}"'
+    assert len(history) == 1
+    assert history["after"].iloc[0] == f'"{deposit["belt"]}"'

@@ -114,12 +114,12 @@ def test_usgs_2008_table_imports_with_country_totals_equal_to_the_csv(
         assert table.loc[country, "ore_t"] == pytest.approx(ore[country], rel=1e-12)
     assert table.loc["total", "deposits"] == len(with_ore)
     statements = store.statements()
-    assert set(statements["code"]) == {"compilation"} and set(statements["category"]) == {
-        "unclassified"
-    }
+    assert set(statements["code"]) == {"compilation"}
+    assert set(statements["category"]) == {"unclassified"}
     deposits = store.deposits().set_index("id")
     qulong = deposits[deposits["name"] == "Qulong"].iloc[0]
-    assert qulong["country"] == "China" and qulong["crs"] == "EPSG:4326"
+    assert qulong["country"] == "China"
+    assert qulong["crs"] == "EPSG:4326"
     assert set(deposits["status"]) == {"resource", "prospect"}
     # The same table again adds nothing.
     assert [i["added"] for i in import_inventory(path, url).results["imports"]] == [0, 0]

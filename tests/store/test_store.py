@@ -3,8 +3,6 @@ in SQL equal to the pandas reference, edits under a version column, stored runs.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,7 +12,7 @@ from alembic.migration import MigrationContext
 from bornite import inventory
 from bornite.datasets import synthetic_inventory
 from bornite.errors import InventoryError, StaleWriteError, StoreError
-from bornite.store import Store
+from bornite.store import Store, database
 from bornite.store.schema import Base
 
 
@@ -192,7 +190,8 @@ def test_mckelvey_from_stored_runs_equals_the_pandas_reference(filled) -> None:
     reference = inventory.mckelvey(statements, pd.concat(frames), "belt", deposits=deposits)
     pd.testing.assert_frame_equal(sql, reference, check_dtype=False, check_exact=False, rtol=1e-12)
     stored = store.runs(kind="tract")
-    assert len(stored) == 4 and set(stored["belt"]) == {"Gangdese", "Yulong"}
+    assert len(stored) == 4
+    assert set(stored["belt"]) == {"Gangdese", "Yulong"}
 
 
 def test_edits_keep_history_and_refuse_stale_writes(store: Store) -> None:
@@ -224,7 +223,8 @@ def test_runs_are_stored_with_children_and_links(store: Store) -> None:
     parent = store.record_run({**_tract_record("demo", ""), "kind": "demo"})
     child = store.record_run(_tract_record("pit", ""), parent=parent, deposit="qulong")
     record = store.run(parent)
-    assert record["name"] == "demo" and [c["name"] for c in record["children"]] == ["pit"]
+    assert record["name"] == "demo"
+    assert [c["name"] for c in record["children"]] == ["pit"]
     assert store.runs().set_index("id").loc[child, "deposit_id"] == "qulong"
     with pytest.raises(InventoryError, match="no deposit 'atlantis'"):
         store.record_run(_tract_record("x", ""), deposit="atlantis")
@@ -233,7 +233,6 @@ def test_runs_are_stored_with_children_and_links(store: Store) -> None:
 def test_postgresql_copy_without_pyarrow(store: Store, monkeypatch) -> None:
     if store.dialect != "postgresql":
         pytest.skip("the COPY path is PostgreSQL's")
-    from bornite.store import database
 
     def no_pyarrow(frame: pd.DataFrame) -> tuple[bytes, str]:
         raise ImportError("pyarrow")

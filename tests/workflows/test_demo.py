@@ -10,6 +10,7 @@ import pytest
 
 from bornite.datasets import demo_dir, porphyry_grade_tonnage
 from bornite.errors import OutputExistsError, RunConfigError
+from bornite.store import Store
 from bornite.workflows import (
     GradeTonnageSpec,
     RunRecord,
@@ -72,6 +73,33 @@ def test_demo_writes_report_summary_records_and_inputs(demo):
     assert "https://" not in html.replace('xmlns="http', "")
     assert (out / "inputs" / "west.toml").is_file()
     assert {i.path for i in record.inputs} >= {"inputs/west.toml", "inputs/region.toml"}
+
+
+def test_demo_database_holds_its_inventory_and_every_run(demo):
+    out, record = demo
+    store = Store(out / "bornite.sqlite")
+    assert not list(out.glob("bornite.sqlite-*"))  # closed: no WAL left beside it
+    runs = store.runs()
+    assert len(runs) == 1 + len(record.children)
+    assert set(runs["kind"]) == {"demo", "estimate", "pit", "prospect", "tract", "aggregate"}
+    assert store.run(runs.loc[runs["kind"] == "demo", "id"].iloc[0])["name"] == record.name
+    pit = _child(record, "pit")
+    classified = [r for r in pit.results["resource"] if not r["class"].startswith("total")]
+    table = store.rollup("category").set_index("group")
+    assert table.loc["total", "metal_t"] == pytest.approx(
+        sum(r["metal_t"] for r in classified), rel=1e-12
+    )
+    box = store.mckelvey("belt").set_index("group")
+    aggregate = _child(record, "aggregate").results["cu_t"]
+    assert box.loc["Plateau belt", "undiscovered_mean_t"] == pytest.approx(
+        aggregate["mean"], rel=1e-12
+    )
+    assert box.loc["Plateau belt", "undiscovered_q50_t"] == pytest.approx(
+        aggregate["q50"], rel=1e-12
+    )
+    deposits = store.deposits()
+    assert len(deposits) == 1 + record.children[2].results["deposits"]
+    store.close()
 
 
 def test_demo_deposit_stage_estimates_against_the_truth(demo):

@@ -84,19 +84,9 @@ class Statement(Base):
     __tablename__ = "statements"
     __table_args__ = (
         UniqueConstraint("deposit_id", "effective_date", "code", "category", "domain"),
-        # Covering indexes of the roll-ups, in deposit order (so sums per deposit stream
-        # without a sort): the latest statements (superseded_on IS NULL), and every report of
-        # a deposit by date (for imports and for roll-ups as of a date).
-        Index(
-            "ix_statements_latest",
-            "superseded_on",
-            "deposit_id",
-            "kind",
-            "id",
-            "category",
-            "ore_t",
-            "inclusive_of_reserves",
-        ),
+        # A covering index in deposit order: every report of a deposit by date, read without
+        # the table by imports and by roll-ups as of a date (sums per deposit stream from it
+        # without a sort). Roll-ups of the latest statements read ``deposit_metal``.
         Index(
             "ix_statements_current",
             "deposit_id",

@@ -169,19 +169,6 @@ def upgrade() -> None:
             ],
             unique=False,
         )
-        batch_op.create_index(
-            "ix_statements_latest",
-            [
-                "superseded_on",
-                "deposit_id",
-                "kind",
-                "id",
-                "category",
-                "ore_t",
-                "inclusive_of_reserves",
-            ],
-            unique=False,
-        )
 
     op.create_table(
         "grades",
@@ -225,7 +212,6 @@ def downgrade() -> None:
     op.drop_table("run_trials")
     op.drop_table("grades")
     with op.batch_alter_table("statements", schema=None) as batch_op:
-        batch_op.drop_index("ix_statements_latest")
         batch_op.drop_index("ix_statements_current")
 
     op.drop_table("statements")
