@@ -58,6 +58,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_kriging.py --million
 	$(BIN)/python benchmarks/bench_pit.py
 	$(BIN)/python benchmarks/bench_prospectivity.py
+	$(BIN)/python benchmarks/bench_inventory.py
 	$(BIN)/python benchmarks/bench_prospectivity_ml.py
 
 clean:

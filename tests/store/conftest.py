@@ -60,7 +60,7 @@ def postgresql_url(worker_id: str) -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty, initialised database URL on each backend."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'inventory.sqlite'}"

@@ -844,18 +844,9 @@ class Store:
             if by == "category":
                 groups["group"] = groups["group"].map(lambda c: category_label(c, scheme))
         else:
-            per = self._per_deposit(by, commodity, as_of, basis)
-            groups = (
-                per.groupby("group")
-                .agg(
-                    deposits=("deposit_id", "size"),
-                    ore_t=("ore_t", "sum"),
-                    metal_t=("metal_t", "sum"),
-                )
-                .reset_index()
-                if by == "deposit"
-                else per
-            )
+            groups = self._per_deposit(by, commodity, as_of, basis)
+            if by == "deposit":  # one group per deposit
+                groups = groups.drop(columns="deposit_id").assign(deposits=1)
             total = (
                 int(groups["deposits"].sum()),
                 float(groups["ore_t"].fillna(0.0).sum()),
