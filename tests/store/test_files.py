@@ -20,6 +20,7 @@ def small(tmp_path: Path) -> tuple[Path, Path]:
     deposits, statements = synthetic_inventory(40, 400, seed=4)
     deposits.loc[0, "name"] = '驱龙 Qulong, "the big one"'
     deposits.loc[1, "aliases"] = "Yulong;玉龙"
+    deposits.loc[2, "crs"] = "local mine grid (m)"  # no place on the globe: kept as attributes
     deposit_file, statement_file = tmp_path / "deposits.csv", tmp_path / "statements.csv"
     deposits.to_csv(deposit_file, index=False)
     statements.to_csv(statement_file, index=False)

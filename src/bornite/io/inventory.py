@@ -10,6 +10,7 @@ file.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -28,6 +29,8 @@ __all__ = [
     "read_usgs2008_inventory",
     "write_inventory",
 ]
+
+logger = logging.getLogger(__name__)
 
 #: The citation of every statement read from the USGS 2008 table.
 USGS2008_CITATION: Final[str] = (
@@ -168,7 +171,10 @@ def _read_geopackage(path: Path) -> InventoryTables:
         frame = gpd.read_file(path, layer="deposits")
         points = frame.geometry
         table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-        if frame.crs is not None and points.notna().any():
+        located = frame.crs is not None and bool(points.notna().any())
+        # Attribute coordinates (bornite's exports keep them, local grids included) win over
+        # the points; a GeoPackage of points alone gives its geometry and CRS.
+        if located and not {"easting", "northing"} <= set(table.columns):
             table["easting"] = points.x.where(points.notna())
             table["northing"] = points.y.where(points.notna())
             table["crs"] = np.where(points.notna(), frame.crs.to_string(), "")
@@ -279,6 +285,7 @@ def _write_geopackage(deposits: pd.DataFrame, statements: pd.DataFrame, path: Pa
         import geopandas as gpd  # noqa: PLC0415 (optional dependency)
         import pyogrio  # noqa: PLC0415
         from pyproj import Transformer  # noqa: PLC0415
+        from pyproj.exceptions import CRSError  # noqa: PLC0415
     except ImportError:
         msg = f"{path}: writing GeoPackages needs the geo extra (pip install 'bornite[geo]')"
         raise DataFileError(msg) from None
@@ -288,13 +295,27 @@ def _write_geopackage(deposits: pd.DataFrame, statements: pd.DataFrame, path: Pa
         if not crs:
             continue
         where = deposits.index.get_indexer(rows.index)
-        transform = Transformer.from_crs(str(crs), "EPSG:4326", always_xy=True)
+        try:
+            transform = Transformer.from_crs(str(crs), "EPSG:4326", always_xy=True)
+        except CRSError:
+            # A local grid (a mine's, or the demo's synthetic one) has no place on the globe:
+            # its coordinates stay in the attribute table, without a point.
+            logger.warning(
+                "%s: %d deposit(s) in CRS %r, which pyproj does not know, written without "
+                "points (their easting/northing are kept as attributes)",
+                path,
+                len(rows),
+                crs,
+            )
+            continue
         lon[where], lat[where] = transform.transform(rows["easting"], rows["northing"])
     points = gpd.points_from_xy(lon, lat)
     located = ~np.isnan(lon)
     geometry = gpd.GeoSeries([p if ok else None for p, ok in zip(points, located, strict=True)])
+    # Points are in EPSG:4326; the coordinates as stored stay as attributes, so that a local
+    # grid survives the round trip.
     layer = gpd.GeoDataFrame(
-        deposits.drop(columns=["easting", "northing", "crs"]).reset_index(drop=True),
+        deposits.reset_index(drop=True),
         geometry=geometry,
         crs="EPSG:4326",
     )

@@ -161,7 +161,6 @@ def export_inventory(destination: str | Path, db: str | Path | None = None) -> R
             )
         },
         results={"files": [str(p) for p in written], "deposits": len(deposits)},
-        folder=str(destination),
     )
 
 
