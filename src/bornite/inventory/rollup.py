@@ -40,6 +40,7 @@ __all__ = [
     "TOTAL",
     "UNASSIGNED",
     "additions",
+    "additions_period",
     "additions_table",
     "counted_statements",
     "mckelvey",
@@ -288,22 +289,32 @@ def additions(
         ``growth_t`` (their rise), ``net_change_t`` (every change, falls included), and a
         ``total`` row.
     """
+    day_before, end = additions_period(since, until, by)
+    metal = _metal(statements, commodity)
+    before = _per_deposit(statements, metal, day_before, basis)
+    after = _per_deposit(statements, metal, end, basis)
+    ids = before.index.union(after.index)
+    frame = pd.DataFrame({"deposit_id": ids})
+    groups = frame["deposit_id"] if by is None else _grouped(frame, deposits, by, "crirsco")
+    return additions_table(before, after, pd.Series(groups.to_numpy(), index=ids))
+
+
+def additions_period(
+    since: str | pd.Timestamp, until: str | pd.Timestamp | None, by: str | None
+) -> tuple[pd.Timestamp, pd.Timestamp | None]:
+    """The two dates an additions table compares: the day before ``since`` and ``until``
+    (``None``: the latest statements); refuses a period that ends before it starts and a
+    grouping that is not by deposit or deposit attribute."""
     if by in {"category", "code"}:
         msg = f"additions are per deposit or deposit attribute (belt, region, ...), not by {by}"
         raise InventoryError(msg)
-    metal = _metal(statements, commodity)
     start = _as_of(since)
     assert start is not None
     end = _as_of(until)
     if end is not None and end < start:
         msg = f"the period ends ({end.date()}) before it starts ({start.date()})"
         raise InventoryError(msg)
-    before = _per_deposit(statements, metal, start - pd.Timedelta(days=1), basis)
-    after = _per_deposit(statements, metal, end, basis)
-    ids = before.index.union(after.index)
-    frame = pd.DataFrame({"deposit_id": ids})
-    groups = frame["deposit_id"] if by is None else _grouped(frame, deposits, by, "crirsco")
-    return additions_table(before, after, pd.Series(groups.to_numpy(), index=ids))
+    return start - pd.Timedelta(days=1), end
 
 
 def additions_table(before: pd.Series, after: pd.Series, groups: pd.Series) -> pd.DataFrame:

@@ -48,6 +48,7 @@ from bornite.inventory import (
     GROUPS,
     STATEMENT_KEY,
     UNASSIGNED,
+    additions_period,
     additions_table,
     category_label,
     commodities,
@@ -912,16 +913,9 @@ class Store:
         basis: str = "identified",
     ) -> pd.DataFrame:
         """:func:`bornite.inventory.additions` with the sums done by the database."""
-        if by in {"category", "code"}:
-            msg = f"additions are per deposit or deposit attribute (belt, region, ...), not by {by}"
-            raise InventoryError(msg)
-        start = _date(since)
-        if until is not None and _date(until) < start:
-            msg = f"the period ends ({until}) before it starts ({since})"
-            raise InventoryError(msg)
-        day_before = str(start - dt.timedelta(days=1))
-        before = self._per_deposit(None, commodity, day_before, basis)
-        after = self._per_deposit(None, commodity, until, basis)
+        day_before, end = additions_period(since, until, by)
+        before = self._per_deposit(None, commodity, str(day_before.date()), basis)
+        after = self._per_deposit(None, commodity, None if end is None else str(end.date()), basis)
         ids = pd.Index(before["deposit_id"]).union(pd.Index(after["deposit_id"]))
         if by is None or by == "deposit":
             groups = pd.Series(ids, index=ids)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import getpass
-import json
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from bornite.errors import DataFileError, InventoryError
+from bornite.errors import InventoryError
 from bornite.inventory import STATEMENT_COLUMNS, grade_columns
 from bornite.io import read_inventory, read_table, sha256_file, write_inventory
 from bornite.store import Store
@@ -31,7 +30,6 @@ __all__ = [
     "import_inventory",
     "init_database",
     "mckelvey_record",
-    "read_run_folder",
     "rollup_record",
     "store_run",
     "upgrade_database",
@@ -298,15 +296,6 @@ def mckelvey_record(
         "is the 90th percentile"
     )
     return dataclasses.replace(record, results={**record.results, "note": note})
-
-
-def read_run_folder(folder: str | Path) -> RunRecord:
-    """The record in a run folder's ``run.json`` (to store a run made earlier)."""
-    path = Path(folder) / "run.json"
-    if not path.is_file():
-        msg = f"{folder}: no run.json; give the output folder of a bornite run"
-        raise DataFileError(msg)
-    return RunRecord.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
 def resource_statements(
