@@ -11,6 +11,7 @@ hole or tract concerned.
 from __future__ import annotations
 
 __all__ = [
+    "AccountError",
     "BorniteError",
     "BorniteWarning",
     "ConvergenceError",
@@ -22,6 +23,7 @@ __all__ = [
     "InventoryError",
     "MissingDependencyError",
     "NotFittedError",
+    "NotFoundError",
     "OutputExistsError",
     "RunConfigError",
     "StaleWriteError",
@@ -61,6 +63,14 @@ class RunConfigError(ValidationError):
 
 class InventoryError(ValidationError):
     """A deposit or resource statement is incomplete, contradictory or would double count."""
+
+
+class NotFoundError(InventoryError, LookupError):
+    """No deposit, statement, run, user or run file of that name in the database."""
+
+
+class AccountError(ValidationError):
+    """A user name, role or password is refused (web dashboard accounts)."""
 
 
 class StoreError(BorniteError, OSError):

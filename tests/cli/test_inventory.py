@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from bornite.cli import app
 from bornite.datasets import demo_dir, synthetic_inventory
+from bornite.store import Store
 
 runner = CliRunner()
 ROLLUP_KEYS = {"group", "deposits", "ore_t", "metal_t", "share"}
@@ -53,7 +54,7 @@ def test_init_twice_and_the_default_path(tmp_path: Path, monkeypatch) -> None:
     assert json.loads(again.output)["results"]["created"] is False
     upgraded = invoke("db", "upgrade")
     assert upgraded.exit_code == 0
-    assert "schema 0001 -> 0001" in upgraded.output
+    assert f"schema {Store.head()} -> {Store.head()}" in upgraded.output
 
 
 def test_rollup_json_rows_and_total(database: str) -> None:

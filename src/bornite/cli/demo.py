@@ -44,3 +44,4 @@ def demo_command(
         f"inventory: bornite inventory mckelvey --db {database} "
         f"(or rollup --by category --db {database})"
     )
+    console.print(f"dashboard: bornite serve --db {database}", soft_wrap=True)

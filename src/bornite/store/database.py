@@ -42,7 +42,7 @@ from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from bornite.assessment.simulation import summarize_totals
 from bornite.core.units import grade_column, to_mass_fraction
-from bornite.errors import InventoryError, StaleWriteError, StoreError
+from bornite.errors import InventoryError, NotFoundError, StaleWriteError, StoreError
 from bornite.inventory import (
     DEPOSIT_COLUMNS,
     GROUPS,
@@ -59,6 +59,7 @@ from bornite.inventory import (
     rollup_table,
 )
 from bornite.inventory.rollup import BASES
+from bornite.store.accounts import Accounts
 from bornite.store.engine import make_engine, resolve_url, sqlite_path, write_transaction
 from bornite.store.schema import (
     Base,
@@ -73,7 +74,7 @@ from bornite.store.schema import (
     Undiscovered,
 )
 
-__all__ = ["EDITABLE", "ImportSummary", "Store"]
+__all__ = ["EDITABLE", "FILTERS", "ImportSummary", "Store"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _DEPOSITS = cast(Table, Deposit.__table__)
@@ -90,6 +91,8 @@ EDITABLE: Final[dict[str, tuple[str, ...]]] = {
     "deposits": tuple(c for c in DEPOSIT_COLUMNS if c != "id"),
     "statements": ("ore_t", "cutoff", "citation"),
 }
+#: Columns :meth:`Store.find_deposits` filters on.
+FILTERS: Final = ("id", "deposit_type", "belt", "region", "country", "status")
 _CHUNK = 500
 #: Imports touching more deposits than this recompute all of ``deposit_metal`` at once.
 _REFRESH_ALL = 5_000
@@ -155,6 +158,7 @@ class Store:
         self.url = resolve_url(url)
         self.engine = make_engine(self.url)
         self._checked = False
+        self._accounts: Accounts | None = None
 
     def __repr__(self) -> str:
         return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
@@ -475,6 +479,94 @@ class Store:
 
     # ------------------------------------------------------------------ reading
 
+    @property
+    def accounts(self) -> Accounts:
+        """The web dashboard's users and sessions (:class:`~bornite.store.Accounts`)."""
+        self._check()
+        if self._accounts is None:
+            self._accounts = Accounts(self.engine)
+        return self._accounts
+
+    def find_deposits(
+        self,
+        *,
+        search: str = "",
+        filters: Mapping[str, str] | None = None,
+        sort: str = "id",
+        descending: bool = False,
+        limit: int | None = 100,
+        offset: int = 0,
+        commodity: str = "cu",
+    ) -> tuple[pd.DataFrame, int]:
+        """One page of deposits, with their identified ore and metal; and how many match.
+
+        Parameters
+        ----------
+        search : str
+            Matches id, name or aliases, ignoring case (every word must match).
+        filters : mapping
+            Column -> value, equality, for the columns of :data:`FILTERS`.
+        sort : str
+            A deposit column, ``ore_t`` or ``metal_t`` (deposits without metal sort last).
+        limit, offset : int
+            The page (``limit=None``: every match).
+
+        Returns
+        -------
+        (pandas.DataFrame, int)
+            The deposit columns, ``version``, ``ore_t`` and ``metal_t`` (the latest
+            identified resources of ``commodity``, NaN where none), and the number of matches.
+        """
+        d = _DEPOSITS
+        sums = self._deposit_sums(None, "identified", commodity.lower())
+        where = []
+        for column, value in (filters or {}).items():
+            if column not in FILTERS:
+                msg = f"cannot filter deposits by {column!r}; use {', '.join(FILTERS)}"
+                raise InventoryError(msg)
+            where.append(d.c[column] == value)
+        for word in search.split():
+            pattern = (
+                "%"
+                + word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                + "%"
+            )
+            where.append(
+                or_(
+                    *(
+                        func.lower(d.c[c]).like(pattern, escape="\\")
+                        for c in ("id", "name", "aliases")
+                    )
+                )
+            )
+        sortable = {
+            **{c: d.c[c] for c in DEPOSIT_COLUMNS},
+            "ore_t": sums.c.ore_t,
+            "metal_t": sums.c.metal_t,
+        }
+        if sort not in sortable:
+            msg = f"cannot sort deposits by {sort!r}; use {', '.join(sortable)}"
+            raise InventoryError(msg)
+        key = sortable[sort].desc() if descending else sortable[sort].asc()
+        joined = d.outerjoin(sums, sums.c.deposit_id == d.c.id)
+        columns = [d.c[c] for c in DEPOSIT_COLUMNS] + [d.c.version, sums.c.ore_t, sums.c.metal_t]
+        query = (
+            select(*columns)
+            .select_from(joined)
+            .where(*where)
+            .order_by(sortable[sort].is_(None), key, d.c.id)
+            .offset(offset)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        page = self._read(query)
+        counted = self._read(select(func.count().label("n")).select_from(d).where(*where))
+        total = int(counted["n"].iloc[0])
+        page["discovery_year"] = page["discovery_year"].astype("Int64")
+        for column in ("easting", "northing", "ore_t", "metal_t"):
+            page[column] = page[column].astype(float)
+        return page, total
+
     def deposits(self) -> pd.DataFrame:
         """Every deposit, with its ``version``."""
         columns = [_DEPOSITS.c[c] for c in DEPOSIT_COLUMNS] + [_DEPOSITS.c.version]
@@ -552,7 +644,7 @@ class Store:
             row = connection.execute(select(target).where(target.c.id == key)).mappings().first()
             if row is None:
                 msg = f"no {table[:-1]} {row_id!r} in {self.describe()}"
-                raise InventoryError(msg)
+                raise NotFoundError(msg)
             values = _checked_changes(table, dict(row), changes)
             result = connection.execute(
                 update(target)
@@ -696,13 +788,28 @@ class Store:
         found = self._read(select(_RUNS.c.record).where(_RUNS.c.id == run_id))
         if found.empty:
             msg = f"no run {run_id!r} in {self.describe()}"
-            raise InventoryError(msg)
+            raise NotFoundError(msg)
         record = json.loads(found["record"].iloc[0])
         children = self._read(
             select(_RUNS.c.id).where(_RUNS.c.parent_id == run_id).order_by(_RUNS.c.started)
         )
         record["children"] = [self.run(c) for c in children["id"]]
         return record
+
+    def run_trials(self, run_id: str) -> pd.DataFrame:
+        """A stored assessment run's per-trial totals, wide: ``trial``, ``<commodity>_t``
+        (empty when the run has none)."""
+        t = _TRIALS
+        long = self._read(
+            select(t.c.commodity, t.c.trial, t.c.metal_t)
+            .where(t.c.run_id == run_id)
+            .order_by(t.c.commodity, t.c.trial)
+        )
+        if long.empty:
+            return pd.DataFrame({"trial": pd.Series(dtype=int)})
+        wide = long.pivot(index="trial", columns="commodity", values="metal_t")
+        wide.columns = [f"{c}_t" for c in wide.columns]
+        return wide.reset_index()
 
     # ------------------------------------------------------------------ roll-ups
 
@@ -1025,6 +1132,20 @@ class Store:
                 "imports": count(_IMPORTS),
                 "edits": count(_EDITS),
             }
+
+    def generation(self) -> tuple[int, int, int]:
+        """A marker that changes whenever the inventory or the runs change: the latest
+        import and edit ids and the number of runs (every write adds one of them), read in
+        one cheap query. Faces cache what they computed from the database under it."""
+        self._check()
+        query = select(
+            select(func.coalesce(func.max(_IMPORTS.c.id), 0)).scalar_subquery(),
+            select(func.coalesce(func.max(_EDITS.c.id), 0)).scalar_subquery(),
+            select(func.count()).select_from(_RUNS).scalar_subquery(),
+        )
+        with self.engine.connect() as connection:
+            row = connection.execute(query).one()
+        return int(row[0]), int(row[1]), int(row[2])
 
     def drop_everything(self) -> None:
         """Drop every bornite table (tests and ``--overwrite`` of a demo database)."""

@@ -37,6 +37,8 @@ __all__ = [
     "RunTrial",
     "Statement",
     "Undiscovered",
+    "User",
+    "WebSession",
 ]
 
 _NAMES = {
@@ -227,3 +229,27 @@ class RunTrial(Base):
     commodity: Mapped[str] = mapped_column(String(10), primary_key=True)
     trial: Mapped[int] = mapped_column(Integer, primary_key=True)
     metal_t: Mapped[float] = mapped_column(Float)
+
+
+class User(Base):
+    """A person who may sign in to the web dashboard: role and Argon2id password hash."""
+
+    __tablename__ = "users"
+
+    username: Mapped[str] = mapped_column(String(100), primary_key=True)
+    role: Mapped[str] = mapped_column(String(10))
+    password_hash: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WebSession(Base):
+    """A signed-in session: the SHA-256 of its token (the token itself is never stored), its
+    CSRF token and when it expires."""
+
+    __tablename__ = "sessions"
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(ForeignKey("users.username", ondelete="CASCADE"))
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -207,7 +207,7 @@ def _deposit_table(deposit: RunRecord) -> RecordTable:
     )
 
 
-def _write_demo(folder: Path, trials: int, progress: Progress | None) -> RunRecord:
+def _write_demo(folder: Path, trials: int, progress: Progress | None, final: Path) -> RunRecord:
     inputs = folder / "inputs"
     files = sorted(p for p in demo_dir().iterdir() if p.suffix in {".toml", ".csv", ".md"})
     for file in files:
@@ -267,7 +267,7 @@ def _write_demo(folder: Path, trials: int, progress: Progress | None) -> RunReco
     )
     write_report(report, folder / "report.html", overwrite=True)
     write_json(record.results, folder / "summary.json")
-    _demo_database(folder, record, region_result.deposits)
+    _demo_database(folder, record, region_result.deposits, final)
     return record
 
 
@@ -279,9 +279,10 @@ DEMO_BELT = "Plateau belt"
 DEMO_DATABASE = "bornite.sqlite"
 
 
-def _demo_database(folder: Path, record: RunRecord, known: pd.DataFrame) -> None:
+def _demo_database(folder: Path, record: RunRecord, known: pd.DataFrame, final: Path) -> None:
     """The demo's inventory in ``folder/bornite.sqlite``: the estimated deposit with its
-    pit-constrained resource as statements, the region's known points, every run."""
+    pit-constrained resource as statements, the region's known points, every run (stored
+    with the folders they will have in ``final``, where the staged ``folder`` moves)."""
     deposit, pit = record.children[0], record.children[1]
     deposits = pd.DataFrame(
         {
@@ -310,7 +311,9 @@ def _demo_database(folder: Path, record: RunRecord, known: pd.DataFrame) -> None
     try:
         store.init()
         store.import_tables(deposits, statements, source="bornite demo")
-        store_run(record, store=store, root=folder)
+        store_run(
+            dataclasses.replace(record, folder=str(folder)), store=store, relocate=(folder, final)
+        )
     finally:
         store.close()
 
@@ -329,5 +332,7 @@ def run_demo(
     ``DIR/inputs`` to edit and rerun.
     """
     return run_to_dir(
-        out, lambda folder: _write_demo(folder, trials, progress), overwrite=overwrite
+        out,
+        lambda folder: _write_demo(folder, trials, progress, Path(out).resolve()),
+        overwrite=overwrite,
     )

@@ -87,9 +87,19 @@ def upgrade_database(db: str | Path | None = None) -> RunRecord:
 
 
 def import_inventory(
-    path: str | Path, db: str | Path | None = None, *, layout: str = "auto"
+    path: str | Path,
+    db: str | Path | None = None,
+    *,
+    layout: str = "auto",
+    store: Store | None = None,
+    who: str | None = None,
+    source: str | None = None,
 ) -> RunRecord:
     """Import an inventory file in one transaction (see :func:`bornite.io.read_inventory`).
+
+    ``store`` is an open store to use instead of ``db``; ``who`` is recorded as the
+    importer (default: the login name); ``source`` names the file in the import's record and
+    messages (default: its path; an upload keeps the name it was sent under).
 
     Raises
     ------
@@ -97,19 +107,20 @@ def import_inventory(
         Naming the file and row; the database is left as it was.
     """
     path = Path(path)
-    store = Store(db)
+    store = store or Store(db)
     store.check()
     tables = read_inventory(path, layout=layout)
+    name = source or str(path)
     try:
         summaries = store.import_tables(
             tables.deposits,
             tables.statements,
-            source=str(path),
+            source=name,
             sha256=sha256_file(path),
-            who=_who(),
+            who=who or _who(),
         )
     except InventoryError as error:
-        msg = f"{path}: {error}; nothing was imported"
+        msg = f"{name}: {error}; nothing was imported"
         raise InventoryError(msg) from error
     headline = tuple(
         Headline(f"{s.kind}_added", f"{s.kind} added", float(s.added), "count") for s in summaries
@@ -187,13 +198,16 @@ def store_run(
     store: Store | None = None,
     parent: str | None = None,
     root: Path | None = None,
+    relocate: tuple[Path, Path] | None = None,
 ) -> str:
     """Store a run record and its children; return the stored id of ``record``.
 
     An assessment's per-trial totals are read from ``totals.csv`` in its folder, for the
     McKelvey boxes (a relative folder is taken under ``root``, as a demo's stages are under
     the demo's folder). ``links`` (``deposit``, ``belt``, ``region``) add to the record's
-    own.
+    own. The folder is stored as an absolute path (the dashboard serves the run's report and
+    figures from it); ``relocate`` is (a staged folder, where it will be when finished), for
+    runs stored before their folder is moved into place.
     """
     store = store or Store(db)
     if parent is None:
@@ -203,9 +217,16 @@ def store_run(
     if wrong:
         msg = f"cannot link a run to {', '.join(wrong)}; link it to a deposit, belt or region"
         raise InventoryError(msg)
+    folder = _folder(record, root)
+    data = record.to_dict()
+    if folder is not None:
+        stored = folder.resolve()
+        if relocate is not None and stored.is_relative_to(relocate[0].resolve()):
+            stored = relocate[1].resolve() / stored.relative_to(relocate[0].resolve())
+        data["folder"] = str(stored)
     run_id = store.record_run(
-        record.to_dict(),
-        trials=_trials(record, _folder(record, root)),
+        data,
+        trials=_trials(record, folder),
         deposit=merged.get("deposit"),
         belt=merged.get("belt"),
         region=merged.get("region"),
@@ -213,7 +234,7 @@ def store_run(
         who=_who(),
     )
     for child in record.children:
-        store_run(child, store=store, parent=run_id, root=_folder(record, root) or root)
+        store_run(child, store=store, parent=run_id, root=folder or root, relocate=relocate)
     return run_id
 
 
