@@ -20,7 +20,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install $(PIP_FLAGS) --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[parquet,geo,pit]'
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[parquet,geo,pit,web]'
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
@@ -59,6 +59,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_pit.py
 	$(BIN)/python benchmarks/bench_prospectivity.py
 	$(BIN)/python benchmarks/bench_inventory.py
+	$(BIN)/python benchmarks/bench_web.py
 	$(BIN)/python benchmarks/bench_prospectivity_ml.py
 
 clean:

@@ -6,10 +6,11 @@ import dataclasses
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from bornite.datasets import demo_dir, porphyry_grade_tonnage
-from bornite.errors import OutputExistsError, RunConfigError
+from bornite.errors import NotFoundError, OutputExistsError, RunConfigError
 from bornite.store import Store
 from bornite.workflows import (
     GradeTonnageSpec,
@@ -18,6 +19,12 @@ from bornite.workflows import (
     load_tract_spec,
     run_demo,
     run_tract,
+)
+from bornite.workflows.dashboard import (
+    grade_tonnage_curve,
+    prospectivity_layer,
+    run_file,
+    shell_table,
 )
 
 
@@ -240,3 +247,35 @@ def test_demo_tracts_on_the_real_usgs_2008_table(shared_data):
         summary = run_tract(all_metals, trials=5_000).simulation.summary()
         assert list(summary.index) == ["ore_t", "cu_t", "mo_t", "au_t", "ag_t"]
         assert (summary["mean"] > 0).all()
+
+
+def test_the_demo_database_serves_its_files_and_prospectivity_map(demo):
+    out, _record = demo
+    store = Store(out / "bornite.sqlite")
+    runs = store.runs().set_index("kind")
+    # Stored with the folders they have after the staged output moved into place.
+    assert runs.loc["estimate", "folder"] == str((out / "deposit").resolve())
+    assert runs.loc["demo", "folder"] == str(out.resolve())
+    estimate = runs.loc["estimate", "id"]
+    assert (
+        run_file(store, estimate, "figures/variogram.svg")
+        == (out / "deposit" / "figures" / "variogram.svg").resolve()
+    )
+    for name in ("block_model.parquet", "../run.json", "run.json", "/etc/passwd"):
+        with pytest.raises(NotFoundError):
+            run_file(store, estimate, name)
+    curve = grade_tonnage_curve(store, estimate)
+    assert curve.equals(pd.read_csv(out / "deposit" / "grade_tonnage.csv"))
+    assert shell_table(store, runs.loc["pit", "id"])["shell"].iloc[0] == 1
+    layer = prospectivity_layer(store)
+    assert layer["run_id"] == runs.loc["prospect", "id"]
+    assert len(layer["northing"]) == len(layer["probability"]) == 160
+    assert len(layer["easting"]) == len(layer["probability"][0]) == 160
+    targets = pd.read_csv(out / "region" / "targets.csv")
+    assert [t["rank"] for t in layer["targets"]] == targets["rank"].tolist()
+    coarse = prospectivity_layer(store, max_cells=50)
+    assert len(coarse["easting"]) == 40  # every 4th cell of 160
+    assert layer["threshold"] == pytest.approx(
+        store.run(layer["run_id"])["results"]["permissive"]["threshold"], rel=1e-12
+    )
+    store.close()

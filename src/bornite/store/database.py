@@ -567,6 +567,17 @@ class Store:
             page[column] = page[column].astype(float)
         return page, total
 
+    def choices(self) -> dict[str, list[str]]:
+        """The values of each column of :data:`FILTERS` but ``id`` (for filter menus)."""
+        self._check()
+        out: dict[str, list[str]] = {}
+        with self.engine.connect() as connection:
+            for name in FILTERS[1:]:
+                column = _DEPOSITS.c[name]
+                query = select(column).distinct().where(column != "").order_by(column)
+                out[name] = [str(v) for v in connection.scalars(query)]
+        return out
+
     def deposits(self) -> pd.DataFrame:
         """Every deposit, with its ``version``."""
         columns = [_DEPOSITS.c[c] for c in DEPOSIT_COLUMNS] + [_DEPOSITS.c.version]
@@ -616,7 +627,9 @@ class Store:
             Field -> new value; the fields of :data:`EDITABLE`.
         version : int
             The version the edit was based on (what :meth:`deposits` or :meth:`statements`
-            returned). Every edit keeps who, when, and each field's value before and after.
+            returned). Every edit keeps who, when, and each field's value before and after;
+            a field sent with its current value is not an edit (nothing changed: the version
+            stays).
 
         Raises
         ------
@@ -645,7 +658,13 @@ class Store:
             if row is None:
                 msg = f"no {table[:-1]} {row_id!r} in {self.describe()}"
                 raise NotFoundError(msg)
-            values = _checked_changes(table, dict(row), changes)
+            values = {
+                name: value
+                for name, value in _checked_changes(table, dict(row), changes).items()
+                if value != _plain(row[name])  # a field sent unchanged is no edit
+            }
+            if not values and row["version"] == version:
+                return version
             result = connection.execute(
                 update(target)
                 .where(target.c.id == key, target.c.version == version)

@@ -294,7 +294,7 @@ async def upload(
 
 
 @router.get("/rollup", responses=_TABLE, tags=["inventory"])
-def rollup(
+async def rollup(
     _user: Reader,
     app: State,
     by: str = "belt",
@@ -308,7 +308,7 @@ def rollup(
     deposit, as of a date, on a counting basis."""
     date = None if as_of is None else as_of.isoformat()
     key = ("rollup", by, basis, date, commodity, scheme, format)
-    return app.cached(
+    return await app.answer(
         key,
         lambda: table_response(
             app.store.rollup(by, commodity=commodity, as_of=date, basis=basis, scheme=scheme),
@@ -319,7 +319,7 @@ def rollup(
 
 
 @router.get("/additions", responses=_TABLE, tags=["inventory"])
-def additions(
+async def additions(
     _user: Reader,
     app: State,
     since: dt.date,
@@ -332,7 +332,7 @@ def additions(
     """Metal added to the inventory between two dates (by group)."""
     end = None if until is None else until.isoformat()
     key = ("additions", since, end, by, basis, commodity, format)
-    return app.cached(
+    return await app.answer(
         key,
         lambda: table_response(
             app.store.additions(since.isoformat(), end, by=by, commodity=commodity, basis=basis),
@@ -343,7 +343,7 @@ def additions(
 
 
 @router.get("/mckelvey", responses=_TABLE, tags=["inventory"])
-def mckelvey(
+async def mckelvey(
     _user: Reader,
     app: State,
     by: Literal["belt", "region"] = "belt",
@@ -353,7 +353,7 @@ def mckelvey(
 ) -> Response:
     """McKelvey boxes: identified metal by category beside the undiscovered quantiles."""
     date = None if as_of is None else as_of.isoformat()
-    return app.cached(
+    return await app.answer(
         ("mckelvey", by, date, commodity, format),
         lambda: table_response(
             app.store.mckelvey(by, commodity=commodity, as_of=date), format, f"mckelvey-{by}"
@@ -362,7 +362,7 @@ def mckelvey(
 
 
 @router.get("/map", tags=["inventory"])
-def map_data(
+async def map_data(
     _user: Reader,
     app: State,
     commodity: Commodity = "cu",
@@ -389,7 +389,7 @@ def map_data(
         }
         return JSONResponse(body)
 
-    return app.cached(("map", commodity, prospect), compute)
+    return await app.answer(("map", commodity, prospect), compute)
 
 
 # ---------------------------------------------------------------------- runs

@@ -35,7 +35,6 @@ State = Annotated[AppState, Depends(state)]
 
 _PAGE = 50
 _DEPOSIT_SORTS = ("id", "name", "deposit_type", "belt", "region", "country", "status", "metal_t")
-_FILTERS = ("deposit_type", "belt", "region", "country", "status")
 
 
 def _number(value: Any, digits: int = 3) -> str:
@@ -170,8 +169,7 @@ def deposits_page(
         limit=_PAGE,
         offset=(page - 1) * _PAGE,
     )
-    everything = app.cached(("deposit-choices",), app.store.deposits)
-    choices = {c: sorted(v for v in everything[c].dropna().unique() if v) for c in _FILTERS}
+    choices = app.store.choices()
     query = {"search": search, **filters}
 
     def link(**change: Any) -> str:
