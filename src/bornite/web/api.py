@@ -10,12 +10,14 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from bornite.store import SignedIn
 from bornite.web._state import AppState, admin, editor, frame_rows, reader, state, table_response
 from bornite.web.security import FILE_POLICY, SESSION_COOKIE
+from bornite.workflows import RunRecord
 from bornite.workflows.dashboard import (
     SERVED_TYPES,
     grade_tonnage_curve,
@@ -25,7 +27,7 @@ from bornite.workflows.dashboard import (
     shell_table,
 )
 
-__all__ = ["router", "sign_in"]
+__all__ = ["import_request", "router", "set_session_cookie", "sign_in"]
 
 router = APIRouter(prefix="/api")
 
@@ -259,8 +261,11 @@ def edit_statement(statement_id: int, body: EditRequest, user: Editor, app: Stat
     return Edited(id=str(statement_id), version=new)
 
 
-async def read_upload(file: UploadFile, request: Request, app: AppState) -> bytes:
-    """The uploaded bytes, refused (413) beyond the size limit before and while reading."""
+async def import_request(
+    file: UploadFile, request: Request, app: AppState, user: SignedIn
+) -> RunRecord:
+    """Import an uploaded file (in a worker thread: it reads and writes the database), refused
+    with 413 beyond the size limit, before and while reading."""
     limit = app.settings.max_upload_bytes
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit + 64 * 1024:
@@ -268,7 +273,14 @@ async def read_upload(file: UploadFile, request: Request, app: AppState) -> byte
     content = await file.read(limit + 1)
     if len(content) > limit:
         raise HTTPException(status_code=413, detail=f"uploads are limited to {limit:,} bytes")
-    return content
+    return await run_in_threadpool(
+        import_upload,
+        content,
+        file.filename or "upload",
+        app.store,
+        who=user.username,
+        max_bytes=limit,
+    )
 
 
 @router.post("/import", tags=["edits"])
@@ -279,14 +291,7 @@ async def upload(
     file: Annotated[UploadFile, File(description="an inventory file: csv, json, xlsx, ...")],
 ) -> dict[str, Any]:
     """Import an inventory file in one transaction (422 naming the row when refused)."""
-    content = await read_upload(file, request, app)
-    record = import_upload(
-        content,
-        file.filename or "upload",
-        app.store,
-        who=user.username,
-        max_bytes=app.settings.max_upload_bytes,
-    )
+    record = await import_request(file, request, app, user)
     return {"name": file.filename, "imports": record.results["imports"]}
 
 

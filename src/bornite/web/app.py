@@ -21,7 +21,7 @@ from bornite.errors import (
     StoreError,
     ValidationError,
 )
-from bornite.store import Accounts, Store
+from bornite.store import Store
 from bornite.web import api, pages
 from bornite.web._state import AppState, NeedLogin
 from bornite.web.security import LoginLimiter, SecurityHeaders
@@ -92,7 +92,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.bornite = AppState(
         settings=settings,
         store=store,
-        accounts=Accounts(store.engine),
+        accounts=store.accounts,
         limiter=LoginLimiter(settings.login_attempts, settings.login_window_s),
     )
     app.add_middleware(SecurityHeaders)

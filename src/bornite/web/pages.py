@@ -14,15 +14,15 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from bornite.errors import BorniteError, StaleWriteError, ValidationError
 from bornite.store import EDITABLE, SignedIn
 from bornite.web._state import AppState, current_user, editor, frame_rows, reader, state
-from bornite.web.api import read_upload, set_session_cookie, sign_in
+from bornite.web.api import import_request, set_session_cookie, sign_in
 from bornite.web.security import LOGIN_COOKIE, SESSION_COOKIE, safe_next
-from bornite.workflows.dashboard import import_upload
 
 __all__ = ["error_page", "router"]
 
@@ -247,16 +247,18 @@ async def edit_statement(
     try:
         if changes.get("ore_t") is not None:
             changes["ore_t"] = _tonnes(str(changes["ore_t"]))
-        app.store.edit("statements", statement_id, changes, version=version, who=user.username)
-    except (StaleWriteError, BorniteError) as error:
-        status = 409 if isinstance(error, StaleWriteError) else 422
-        return render(
-            request,
-            "deposit.html",
-            status=status,
-            message=str(error),
-            **_deposit_context(app, deposit_id),
+        await run_in_threadpool(
+            app.store.edit,
+            "statements",
+            statement_id,
+            changes,
+            version=version,
+            who=user.username,
         )
+    except BorniteError as error:
+        status = 409 if isinstance(error, StaleWriteError) else 422
+        context = await run_in_threadpool(_deposit_context, app, deposit_id)
+        return render(request, "deposit.html", status=status, message=str(error), **context)
     return RedirectResponse(f"/deposits/{deposit_id}#statement-{statement_id}", status_code=303)
 
 
@@ -345,15 +347,8 @@ async def import_file(
     file: Annotated[UploadFile, File()],
 ) -> HTMLResponse:
     """Import an uploaded file and show what was added (or which row was refused)."""
-    content = await read_upload(file, request, app)
     try:
-        record = import_upload(
-            content,
-            file.filename or "upload",
-            app.store,
-            who=user.username,
-            max_bytes=app.settings.max_upload_bytes,
-        )
+        record = await import_request(file, request, app, user)
     except BorniteError as error:
         return render(
             request,

@@ -29,11 +29,13 @@ __all__ = [
     "CONTENT_POLICY",
     "CSRF_HEADER",
     "FILE_POLICY",
+    "LOGIN_COOKIE",
     "SESSION_COOKIE",
     "LoginLimiter",
     "SecurityHeaders",
     "check_csrf",
     "safe_next",
+    "session_token",
 ]
 
 SESSION_COOKIE: Final = "bornite_session"
